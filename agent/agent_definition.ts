@@ -1,0 +1,56 @@
+import type { Tool } from "@google/genai";
+
+/**
+ * An agent in the spirit of Google ADK's `Agent`: a name, a model, an
+ * instruction and tools. It is plain data; the Live connector turns it into a
+ * session setup.
+ */
+export interface AgentDefinition {
+  /** Identifier used in logs. */
+  name: string;
+  /** Live model for text sessions. */
+  model: string;
+  /** Live model for voice sessions; native-audio models answer only in audio. */
+  audioModel: string;
+  /** What the agent is for, in one line. */
+  description: string;
+  /** System instruction sent with every session. */
+  instruction: string;
+  /** Tools the model may use. */
+  tools: Tool[];
+}
+
+/** A current Live model that answers in both TEXT and AUDIO. */
+export const DEFAULT_MODEL = "gemini-live-2.5-flash-preview";
+
+/** The reference sample's instruction. */
+export const DEFAULT_INSTRUCTION =
+  "Answer the question using the Google Search tool.";
+
+/** Settings that shape the default agent, read once from the environment. */
+export interface AgentSettings {
+  model?: string;
+  audioModel?: string;
+  instruction?: string;
+}
+
+/**
+ * The reference sample's `google_search_agent`, grounded by Google Search.
+ *
+ * @example
+ * ```ts
+ * const agent = googleSearchAgent({ model: "gemini-live-2.5-flash-preview" });
+ * agent.tools; // [{ googleSearch: {} }]
+ * ```
+ */
+export function googleSearchAgent(settings: AgentSettings = {}): AgentDefinition {
+  const model = settings.model || DEFAULT_MODEL;
+  return {
+    name: "google_search_agent",
+    model,
+    audioModel: settings.audioModel || model,
+    description: "Agent to answer questions using Google Search.",
+    instruction: settings.instruction || DEFAULT_INSTRUCTION,
+    tools: [{ googleSearch: {} }],
+  };
+}

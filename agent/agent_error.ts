@@ -1,0 +1,21 @@
+/**
+ * The one error type the agent module throws.
+ *
+ * `fatal` tells the caller whether trying again can help: a wrong key or a
+ * missing model stays wrong, a dropped connection may not.
+ *
+ * @example
+ * ```ts
+ * throw new AgentError("Cannot connect: `GOOGLE_API_KEY` is not set", { fatal: true });
+ * ```
+ */
+export class AgentError extends Error {
+  /** True when retrying cannot succeed without a change of configuration. */
+  readonly fatal: boolean;
+
+  constructor(message: string, options: { fatal: boolean; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = "AgentError";
+    this.fatal = options.fatal;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * What a Live session tells its listener, in words of our own rather than the
+ * Live API's wire shapes, so the server never depends on the protocol.
+ *
+ * @module
+ */
+
+/** One grounding source of an answer. */
+export interface Source {
+  /** Page title (Gemini's grounding gives the site name here). */
+  title: string;
+  /** Link to the source. */
+  uri: string;
+  /** The source's domain, when the API names it. */
+  domain?: string;
+}
+
+/** Token counts reported by the Live API. */
+export interface Usage {
+  promptTokens: number;
+  responseTokens: number;
+  totalTokens: number;
+}
+
+/** Everything an agent session can emit, as a discriminated union. */
+export type AgentEvent =
+  /** A piece of the answer's text, forwarded as soon as it arrives. */
+  | { type: "text"; text: string }
+  /** A chunk of the spoken answer: base64 of 24 kHz 16-bit LE mono PCM. */
+  | { type: "audio"; data: string }
+  /** The agent finished its turn. */
+  | { type: "turn_complete" }
+  /** The user barged in: stop playing what was already sent. */
+  | { type: "interrupted" }
+  /** Speech transcribed so far in the current utterance (cumulative). */
+  | { type: "transcript"; role: "user" | "model"; text: string; final: boolean }
+  /** The grounding sources of the turn that just ended. */
+  | { type: "sources"; sources: Source[] }
+  /** Token usage of the session so far. */
+  | { type: "usage"; usage: Usage }
+  /** The upstream connection ended without our asking. */
+  | { type: "closed"; message: string; fatal: boolean };
+
+/** Which kind of answer a session asks the model for. */
+export type ResponseMode = "text" | "audio";

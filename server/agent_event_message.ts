@@ -1,0 +1,49 @@
+import type { AgentEvent } from "../agent/agent_event.ts";
+import type { ServerSentEventMessage } from "./server_sent_event.ts";
+
+/**
+ * Encodes an agent event as the browser sees it: the reference sample's
+ * unnamed JSON events for text, audio and turn ends, named events for what
+ * the reference lacks. `closed` becomes an `error` event.
+ *
+ * @example
+ * ```ts
+ * agentEventMessage({ type: "text", text: "Hi" });
+ * // { data: '{"mime_type":"text/plain","data":"Hi"}' }
+ * ```
+ */
+export function agentEventMessage(event: AgentEvent): ServerSentEventMessage {
+  switch (event.type) {
+    case "text":
+      return { data: JSON.stringify({ mime_type: "text/plain", data: event.text }) };
+    case "audio":
+      return { data: JSON.stringify({ mime_type: "audio/pcm", data: event.data }) };
+    case "turn_complete":
+      return { data: JSON.stringify({ turn_complete: true, interrupted: false }) };
+    case "interrupted":
+      return { data: JSON.stringify({ interrupted: true }) };
+    case "transcript":
+      return {
+        event: "transcript",
+        data: JSON.stringify({ role: event.role, text: event.text, final: event.final }),
+      };
+    case "sources":
+      return { event: "sources", data: JSON.stringify({ sources: event.sources }) };
+    case "usage":
+      return {
+        event: "usage",
+        data: JSON.stringify({
+          prompt_tokens: event.usage.promptTokens,
+          response_tokens: event.usage.responseTokens,
+          total_tokens: event.usage.totalTokens,
+        }),
+      };
+    case "closed":
+      return errorMessage(event.message, event.fatal);
+  }
+}
+
+/** An `event: error` with a readable cause. */
+export function errorMessage(error: string, fatal: boolean): ServerSentEventMessage {
+  return { event: "error", data: JSON.stringify({ error, fatal }) };
+}

@@ -1,0 +1,19 @@
+/**
+ * The one error type of the HTTP layer: a status and a message a client can
+ * show. `app.ts` turns it into `{"error": message}` with that status.
+ *
+ * @example
+ * ```ts
+ * throw new HttpError(404, "Cannot send: session `abc` does not exist");
+ * ```
+ */
+export class HttpError extends Error {
+  /** HTTP status of the response. */
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 502 | 503;
+
+  constructor(status: HttpError["status"], message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "HttpError";
+    this.status = status;
+  }
+}

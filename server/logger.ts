@@ -1,0 +1,27 @@
+/** Log levels, least to most severe. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = typeof LOG_LEVELS[number];
+
+/** Where the service writes what it does. */
+export type Logger = Record<LogLevel, (message: string) => void>;
+
+/**
+ * A console logger that drops lines below `level`.
+ *
+ * @example
+ * ```ts
+ * const log = createLogger("info");
+ * log.debug("not shown");
+ * log.info("shown");
+ * ```
+ */
+export function createLogger(level: LogLevel, sink: Pick<Console, LogLevel> = console): Logger {
+  const threshold = LOG_LEVELS.indexOf(level);
+  const logger = {} as Logger;
+  for (const [index, name] of LOG_LEVELS.entries()) {
+    logger[name] = index >= threshold ? (message) => sink[name](message) : () => {};
+  }
+  return logger;
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { HttpError } from "./http_error.ts";
+
+/** A validated `POST /send/:session_id` body. */
+export type SendRequest =
+  | { mimeType: "text/plain"; data: string }
+  /** `data` is the base64 string as received: the bytes go upstream unchanged. */
+  | { mimeType: "audio/pcm"; data: string; bytes: number };
+
+const Body = z.object({
+  mime_type: z.string({ error: "Cannot send: `mime_type` must be a string" }),
+  data: z.string({ error: "Cannot send: `data` must be a string" }),
+}, { error: "Cannot send: the body must be a JSON object" });
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Parses and validates a send body, as text.
+ *
+ * @throws {HttpError} 400 for malformed JSON, a wrong shape, empty text,
+ *   invalid base64 or PCM with an odd byte count; 415 for another `mime_type`.
+ *
+ * @example
+ * ```ts
+ * parseSendRequest('{"mime_type":"text/plain","data":"Hi"}');
+ * // { mimeType: "text/plain", data: "Hi" }
+ * ```
+ */
+export function parseSendRequest(body: string): SendRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new HttpError(400, "Cannot send: the body is not valid JSON");
+  }
+  const parsed = Body.safeParse(json);
+  if (!parsed.success) throw new HttpError(400, parsed.error.issues[0].message);
+  const { mime_type: mimeType, data } = parsed.data;
+  if (mimeType === "text/plain") {
+    if (data.trim() === "") throw new HttpError(400, "Cannot send: `data` is empty");
+    return { mimeType, data };
+  }
+  if (mimeType === "audio/pcm") {
+    if (data === "") throw new HttpError(400, "Cannot send: `data` is empty");
+    if (!BASE64.test(data)) throw new HttpError(400, "Cannot send: `data` is not valid base64");
+    const bytes = data.length / 4 * 3 - (data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0);
+    if (bytes % 2 !== 0) {
+      throw new HttpError(400, `Cannot send: \`data\` has ${bytes} bytes, not whole 16-bit samples`);
+    }
+    return { mimeType, data, bytes };
+  }
+  throw new HttpError(
+    415,
+    `Cannot send: \`mime_type\` ${JSON.stringify(mimeType)} is not supported; ` +
+      'use "text/plain" or "audio/pcm"',
+  );
+}

@@ -1,0 +1,60 @@
+import { LOG_LEVELS, type LogLevel } from "./logger.ts";
+
+/** The HTTP side's settings, read once at start-up. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** How long a session outlives its last stream, for reconnects and mode switches. */
+  sessionGraceMs: number;
+  /** Largest accepted POST body. */
+  maxBodyBytes: number;
+  /** Interval of `:` comments on idle streams, so proxies keep them open. */
+  heartbeatMs: number;
+  /** Events kept for a session while no stream is attached. */
+  maxPendingEvents: number;
+  logLevel: LogLevel;
+}
+
+/**
+ * Reads {@link ServerConfig} from environment variables (see README).
+ *
+ * @throws {RangeError} naming the variable when a value is out of range.
+ *
+ * @example
+ * ```ts
+ * serverConfig({ PORT: "9000" }).port; // 9000
+ * ```
+ */
+export function serverConfig(env: Record<string, string | undefined>): ServerConfig {
+  const logLevel = (env.LOG_LEVEL || "info").toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new RangeError(`Cannot read config: \`LOG_LEVEL\` must be one of ${LOG_LEVELS.join(", ")}`);
+  }
+  return {
+    port: integer(env, "PORT", 8000, 0, 65535),
+    host: env.HOST || "127.0.0.1",
+    sessionGraceMs: integer(env, "SESSION_GRACE_MS", 30_000, 0, 24 * 3600_000),
+    maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    heartbeatMs: integer(env, "HEARTBEAT_MS", 15_000, 100, 15_000),
+    maxPendingEvents: 2000,
+    logLevel: logLevel as LogLevel,
+  };
+}
+
+function integer(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `Cannot read config: \`${name}\` must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,310 @@
+/**
+ * A fake Gemini Live API: a WebSocket server that speaks the
+ * `BidiGenerateContent` protocol closely enough for the real `@google/genai`
+ * SDK, pointed at it through `GOOGLE_GEMINI_BASE_URL`, to work unchanged.
+ *
+ * Like the real service it checks the key, expects `setup` first and answers
+ * `setupComplete`, accepts only `clientContent`, `realtimeInput` and
+ * `toolResponse` after that, and closes with 1007/1008 and a reason on bad
+ * input. It sends JSON in binary frames, as the real service does. Tests
+ * script the agent's side through {@link FakeLiveConnection}.
+ *
+ * @module
+ */
+
+/** A message the client sent, as parsed JSON. */
+// deno-lint-ignore no-explicit-any
+export type ClientMessage = Record<string, any>;
+
+/** Options of {@link FakeLiveServer.start}. */
+export interface FakeLiveServerOptions {
+  /** The only key accepted (`?key=`); default `"test-key"`. */
+  apiKey?: string;
+  /** Models that exist; others close with 1008. Default: any `models/…`. */
+  models?: string[];
+  /** Called for each connection once setup completed, to script replies. */
+  onSession?: (connection: FakeLiveConnection) => void;
+}
+
+const PATH = /^\/ws\/google\.ai\.generativelanguage\.v1(alpha|beta)?\.GenerativeService\.BidiGenerateContent$/;
+const CLIENT_MESSAGES = ["clientContent", "realtimeInput", "toolResponse"];
+
+/** One client connection, after its `setup` was accepted. */
+export class FakeLiveConnection {
+  /** The `setup` message the client sent. */
+  readonly setup: ClientMessage;
+  /** Every message received after setup, in order. */
+  readonly received: ClientMessage[] = [];
+  /** Resolves with the close code and reason, whoever closed. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly #socket: WebSocket;
+  #waiters: Array<{ test: (m: ClientMessage) => boolean; resolve: (m: ClientMessage) => void }> =
+    [];
+
+  constructor(socket: WebSocket, setup: ClientMessage) {
+    this.#socket = socket;
+    this.setup = setup;
+    this.closed = new Promise((resolve) => {
+      socket.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason }));
+    });
+  }
+
+  /** True while the socket is open. */
+  get isOpen(): boolean {
+    return this.#socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Resolves with the next received message that passes `test` (earlier ones count). */
+  nextMessage(test: (m: ClientMessage) => boolean = () => true): Promise<ClientMessage> {
+    const seen = this.received.find(test);
+    if (seen) {
+      this.received.splice(this.received.indexOf(seen), 1);
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolve) => this.#waiters.push({ test, resolve }));
+  }
+
+  /** Next `clientContent` message. */
+  nextClientContent(): Promise<ClientMessage> {
+    return this.nextMessage((m) => "clientContent" in m);
+  }
+
+  /** Next `realtimeInput` message. */
+  nextRealtimeInput(): Promise<ClientMessage> {
+    return this.nextMessage((m) => "realtimeInput" in m);
+  }
+
+  /** @internal */
+  receive(message: ClientMessage): void {
+    const waiter = this.#waiters.find((w) => w.test(message));
+    if (waiter) {
+      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+      waiter.resolve(message);
+    } else {
+      this.received.push(message);
+    }
+  }
+
+  /** Sends any server message, JSON in a binary frame. */
+  send(message: ClientMessage): void {
+    if (this.isOpen) this.#socket.send(new TextEncoder().encode(JSON.stringify(message)));
+  }
+
+  /** Sends `serverContent`. */
+  content(serverContent: ClientMessage): void {
+    this.send({ serverContent });
+  }
+
+  /** Streams text, one `modelTurn` per chunk. */
+  text(...chunks: string[]): void {
+    for (const text of chunks) this.content({ modelTurn: { parts: [{ text }] } });
+  }
+
+  /** Streams 24 kHz PCM, one `modelTurn` per chunk. */
+  audio(...chunks: Uint8Array[]): void {
+    for (const chunk of chunks) {
+      this.content({
+        modelTurn: {
+          parts: [{ inlineData: { mimeType: "audio/pcm;rate=24000", data: toBase64(chunk) } }],
+        },
+      });
+    }
+  }
+
+  /** Ends the model's turn. */
+  turnComplete(): void {
+    this.content({ generationComplete: true });
+    this.content({ turnComplete: true });
+  }
+
+  /** Signals barge-in, then the end of the interrupted turn, as the service does. */
+  interrupted(): void {
+    this.content({ interrupted: true });
+    this.content({ turnComplete: true });
+  }
+
+  /** Sends grounding sources for the current turn. */
+  grounding(sources: Array<{ title: string; uri: string; domain?: string }>): void {
+    this.content({
+      groundingMetadata: {
+        groundingChunks: sources.map((web) => ({ web })),
+        webSearchQueries: ["query"],
+      },
+    });
+  }
+
+  /** Sends token usage. */
+  usage(promptTokenCount: number, responseTokenCount: number): void {
+    this.send({
+      usageMetadata: {
+        promptTokenCount,
+        responseTokenCount,
+        totalTokenCount: promptTokenCount + responseTokenCount,
+      },
+    });
+  }
+
+  /** Announces that the service will close the connection soon. */
+  goAway(timeLeft = "10s"): void {
+    this.send({ goAway: { timeLeft } });
+  }
+
+  /** Gives the client a handle to resume the session with. */
+  sessionResumptionUpdate(newHandle: string, resumable = true): void {
+    this.send({ sessionResumptionUpdate: { newHandle, resumable } });
+  }
+
+  /** Asks the client to run functions. */
+  toolCall(functionCalls: Array<{ id: string; name: string; args: ClientMessage }>): void {
+    this.send({ toolCall: { functionCalls } });
+  }
+
+  /** Closes from the service's side. */
+  close(code = 1000, reason = ""): void {
+    if (this.isOpen) this.#socket.close(code, reason);
+  }
+}
+
+/** The fake service; `url` goes into `GOOGLE_GEMINI_BASE_URL`. */
+export class FakeLiveServer {
+  /** Every accepted connection, oldest first. */
+  readonly connections: FakeLiveConnection[] = [];
+  readonly #server: Deno.HttpServer<Deno.NetAddr>;
+  readonly #options: FakeLiveServerOptions;
+  #waiters: Array<(c: FakeLiveConnection) => void> = [];
+
+  private constructor(options: FakeLiveServerOptions) {
+    this.#options = options;
+    this.#server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (request) => this.#handle(request),
+    );
+  }
+
+  /** Starts listening on a free loopback port. */
+  static start(options: FakeLiveServerOptions = {}): FakeLiveServer {
+    return new FakeLiveServer(options);
+  }
+
+  /** Base URL for `GOOGLE_GEMINI_BASE_URL`. */
+  get url(): string {
+    return `http://127.0.0.1:${this.#server.addr.port}`;
+  }
+
+  /** Resolves with the `index`-th connection (0-based) once its setup completed. */
+  connection(index: number): Promise<FakeLiveConnection> {
+    if (this.connections[index]) return Promise.resolve(this.connections[index]);
+    return new Promise((resolve) => {
+      const check = (c: FakeLiveConnection) => {
+        if (this.connections[index]) resolve(this.connections[index]);
+        else this.#waiters.push(check);
+        return c;
+      };
+      this.#waiters.push(check);
+    });
+  }
+
+  /** Connections that are still open. */
+  get openConnections(): FakeLiveConnection[] {
+    return this.connections.filter((c) => c.isOpen);
+  }
+
+  /** Closes every connection and stops listening. */
+  async close(): Promise<void> {
+    for (const c of this.connections) c.close(1001, "server shutting down");
+    await Promise.all(this.connections.map((c) => c.closed));
+    await this.#server.shutdown();
+  }
+
+  #handle(request: Request): Response {
+    const url = new URL(request.url);
+    // The SDK joins its base URL and path with a doubled slash; Google's
+    // front end accepts that, so the fake does too.
+    if (!PATH.test(url.pathname.replace(/^\/+/, "/"))) return new Response("Not Found", { status: 404 });
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade", { status: 400 });
+    }
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    const key = url.searchParams.get("key");
+    let connection: FakeLiveConnection | undefined;
+    socket.addEventListener("open", () => {
+      if (key !== (this.#options.apiKey ?? "test-key")) {
+        socket.close(1007, "API key not valid. Please pass a valid API key.");
+      }
+    });
+    socket.addEventListener("message", (event) => {
+      let message: ClientMessage;
+      try {
+        const text = typeof event.data === "string"
+          ? event.data
+          : new TextDecoder().decode(event.data);
+        message = JSON.parse(text);
+      } catch {
+        return socket.close(1007, "Invalid JSON payload received.");
+      }
+      if (!connection) {
+        const problem = this.#checkSetup(message);
+        if (problem) return socket.close(problem.code, problem.reason);
+        connection = new FakeLiveConnection(socket, message.setup);
+        socket.send(new TextEncoder().encode(JSON.stringify({ setupComplete: {} })));
+        this.connections.push(connection);
+        this.#options.onSession?.(connection);
+        const waiters = this.#waiters;
+        this.#waiters = [];
+        for (const waiter of waiters) waiter(connection);
+        return;
+      }
+      const problem = checkClientMessage(message);
+      if (problem) return socket.close(1007, problem);
+      connection.receive(message);
+    });
+    return response;
+  }
+
+  #checkSetup(message: ClientMessage): { code: number; reason: string } | undefined {
+    const model = message.setup?.model;
+    if (typeof model !== "string") {
+      return { code: 1007, reason: "Invalid JSON payload: the first message must be setup." };
+    }
+    const models = this.#options.models;
+    if (!model.startsWith("models/") || (models && !models.includes(model.slice(7)))) {
+      return {
+        code: 1008,
+        reason: `${model} is not found for API version v1, or is not supported for ` +
+          "bidiGenerateContent. Call ListModels to see the list of available models.",
+      };
+    }
+  }
+}
+
+function checkClientMessage(message: ClientMessage): string | undefined {
+  const kinds = Object.keys(message);
+  if (kinds.length !== 1 || !CLIENT_MESSAGES.includes(kinds[0])) {
+    return `Invalid JSON payload received. Unknown name "${kinds.join(",")}".`;
+  }
+  const audio = message.realtimeInput?.audio;
+  if (audio) {
+    if (!/^audio\/pcm/.test(audio.mimeType ?? "")) {
+      return `Unsupported mime type ${audio.mimeType} for realtime audio input.`;
+    }
+    try {
+      atob(audio.data);
+    } catch {
+      return "Invalid value at 'realtime_input.audio.data' (TYPE_BYTES), Base64 decoding failed.";
+    }
+  }
+}
+
+/** Encodes bytes as standard base64. */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** Decodes standard base64. */
+export function fromBase64(base64: string): Uint8Array {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
