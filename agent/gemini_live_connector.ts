@@ -57,7 +57,9 @@ export class GeminiLiveConnector implements AgentConnector {
       config,
       callbacks: {
         onmessage: (message) => {
-          if (state !== "open") return;
+          // The SDK hands over messages that came with setupComplete before
+          // connect() resolves, so "connecting" must pass them on too.
+          if (state === "closed") return;
           for (const event of mapper.map(message)) onEvent(event);
         },
         onclose: (event) => {

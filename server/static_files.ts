@@ -21,18 +21,23 @@ export function staticFiles(root: URL, prefix: string, file?: string): Middlewar
     root: ".",
     path: file,
     rewriteRequestPath: (path) => path.slice(prefix.length),
-    isDir: async (path) => (await stat(new URL(path, root)))?.isDirectory ?? false,
+    isDir: async (path) => (await stat(root, path))?.isDirectory ?? false,
     getContent: async (path) => {
-      const info = await stat(new URL(path, root));
+      const info = await stat(root, path);
       if (!info?.isFile) return null;
       return (await Deno.open(new URL(path, root))).readable;
     },
   });
 }
 
-async function stat(url: URL): Promise<Deno.FileInfo | null> {
+// Hono hands over the decoded path, and URL parsing strips control characters
+// at its ends, so "app.js%00" would open "app.js": refuse them instead.
+const CONTROL = /[\0-\x1f\x7f]/;
+
+async function stat(root: URL, path: string): Promise<Deno.FileInfo | null> {
+  if (CONTROL.test(path)) return null;
   try {
-    return await Deno.stat(url);
+    return await Deno.stat(new URL(path, root));
   } catch {
     return null;
   }

@@ -244,7 +244,7 @@ export class FakeLiveServer {
       }
       if (!connection) {
         const problem = this.#checkSetup(message);
-        if (problem) return socket.close(problem.code, problem.reason);
+        if (problem) return closeWithReason(socket, problem.code, problem.reason);
         connection = new FakeLiveConnection(socket, message.setup);
         socket.send(new TextEncoder().encode(JSON.stringify({ setupComplete: {} })));
         this.connections.push(connection);
@@ -255,7 +255,7 @@ export class FakeLiveServer {
         return;
       }
       const problem = checkClientMessage(message);
-      if (problem) return socket.close(1007, problem);
+      if (problem) return closeWithReason(socket, 1007, problem);
       connection.receive(message);
     });
     return response;
@@ -275,6 +275,13 @@ export class FakeLiveServer {
       };
     }
   }
+}
+
+// A close frame's reason holds at most 123 bytes; the service truncates.
+function closeWithReason(socket: WebSocket, code: number, reason: string): void {
+  let cut = reason;
+  while (new TextEncoder().encode(cut).length > 123) cut = cut.slice(0, -1);
+  socket.close(code, cut);
 }
 
 function checkClientMessage(message: ClientMessage): string | undefined {

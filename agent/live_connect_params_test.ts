@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { Modality } from "@google/genai";
+import { googleSearchAgent } from "./agent_definition.ts";
+import { DEFAULT_VOICE, liveConnectParams } from "./live_connect_params.ts";
+
+const agent = googleSearchAgent({
+  model: "text-model",
+  audioModel: "audio-model",
+  instruction: "Be brief.",
+});
+
+Deno.test("text mode asks the text model for TEXT answers", () => {
+  const { model, config } = liveConnectParams(agent, "text");
+  assert.equal(model, "text-model");
+  assert.deepEqual(config.responseModalities, [Modality.TEXT]);
+});
+
+Deno.test("the agent's instruction is sent as the system instruction", () => {
+  for (const mode of ["text", "audio"] as const) {
+    const { config } = liveConnectParams(agent, mode);
+    assert.deepEqual(config.systemInstruction, {
+      parts: [{ text: "Be brief." }],
+    });
+  }
+});
+
+Deno.test("both modes give the model Google Search", () => {
+  for (const mode of ["text", "audio"] as const) {
+    const { config } = liveConnectParams(agent, mode);
+    assert.ok(
+      config.tools?.some((tool) => "googleSearch" in tool),
+      `${mode} mode has no googleSearch tool`,
+    );
+  }
+});
+
+Deno.test("text mode configures no voice and no transcription", () => {
+  const { config } = liveConnectParams(agent, "text", "Kore");
+  assert.equal(config.speechConfig, undefined);
+  assert.equal(config.inputAudioTranscription, undefined);
+  assert.equal(config.outputAudioTranscription, undefined);
+});
+
+Deno.test("audio mode asks the audio model for AUDIO answers", () => {
+  const { model, config } = liveConnectParams(agent, "audio");
+  assert.equal(model, "audio-model");
+  assert.deepEqual(config.responseModalities, [Modality.AUDIO]);
+});
+
+Deno.test("audio mode speaks with the chosen voice", () => {
+  const { config } = liveConnectParams(agent, "audio", "Kore");
+  assert.equal(
+    config.speechConfig?.voiceConfig?.prebuiltVoiceConfig?.voiceName,
+    "Kore",
+  );
+});
+
+Deno.test("audio mode uses the default voice when none is given", () => {
+  const { config } = liveConnectParams(agent, "audio");
+  assert.equal(
+    config.speechConfig?.voiceConfig?.prebuiltVoiceConfig?.voiceName,
+    DEFAULT_VOICE,
+  );
+});
+
+Deno.test("audio mode transcribes both the user's and the model's speech", () => {
+  const { config } = liveConnectParams(agent, "audio");
+  assert.deepEqual(config.inputAudioTranscription, {});
+  assert.deepEqual(config.outputAudioTranscription, {});
+});

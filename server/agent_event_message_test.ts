@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { agentEventMessage, errorMessage } from "./agent_event_message.ts";
+
+Deno.test("text is an unnamed text/plain event like the reference sample", () => {
+  assert.deepEqual(agentEventMessage({ type: "text", text: 'Hi "there"' }), {
+    data: '{"mime_type":"text/plain","data":"Hi \\"there\\""}',
+  });
+});
+
+Deno.test("audio is an unnamed audio/pcm event with the base64 unchanged", () => {
+  assert.deepEqual(agentEventMessage({ type: "audio", data: "AAECAw==" }), {
+    data: '{"mime_type":"audio/pcm","data":"AAECAw=="}',
+  });
+});
+
+Deno.test("turn_complete is an unnamed event with turn_complete and interrupted", () => {
+  assert.deepEqual(agentEventMessage({ type: "turn_complete" }), {
+    data: '{"turn_complete":true,"interrupted":false}',
+  });
+});
+
+Deno.test("interrupted is an unnamed event with interrupted true", () => {
+  assert.deepEqual(agentEventMessage({ type: "interrupted" }), {
+    data: '{"interrupted":true}',
+  });
+});
+
+Deno.test("a transcript is a named transcript event with role, text and final", () => {
+  assert.deepEqual(
+    agentEventMessage({
+      type: "transcript",
+      role: "user",
+      text: "Hello",
+      final: false,
+    }),
+    {
+      event: "transcript",
+      data: '{"role":"user","text":"Hello","final":false}',
+    },
+  );
+  assert.deepEqual(
+    agentEventMessage({
+      type: "transcript",
+      role: "model",
+      text: "Hi",
+      final: true,
+    }),
+    { event: "transcript", data: '{"role":"model","text":"Hi","final":true}' },
+  );
+});
+
+Deno.test("sources are a named sources event listing title, uri and domain", () => {
+  assert.deepEqual(
+    agentEventMessage({
+      type: "sources",
+      sources: [
+        { title: "A", uri: "https://a.example/", domain: "a.example" },
+        { title: "B", uri: "https://b.example/" },
+      ],
+    }),
+    {
+      event: "sources",
+      data:
+        '{"sources":[{"title":"A","uri":"https://a.example/","domain":"a.example"},' +
+        '{"title":"B","uri":"https://b.example/"}]}',
+    },
+  );
+});
+
+Deno.test("usage is a named usage event with snake_case token counts", () => {
+  assert.deepEqual(
+    agentEventMessage({
+      type: "usage",
+      usage: { promptTokens: 1, responseTokens: 2, totalTokens: 3 },
+    }),
+    {
+      event: "usage",
+      data: '{"prompt_tokens":1,"response_tokens":2,"total_tokens":3}',
+    },
+  );
+});
+
+Deno.test("a closed upstream becomes an error event with its message and fatality", () => {
+  assert.deepEqual(
+    agentEventMessage({ type: "closed", message: "Bad key", fatal: true }),
+    { event: "error", data: '{"error":"Bad key","fatal":true}' },
+  );
+  assert.deepEqual(
+    agentEventMessage({ type: "closed", message: "Dropped", fatal: false }),
+    { event: "error", data: '{"error":"Dropped","fatal":false}' },
+  );
+});
+
+Deno.test("errorMessage builds the same error event", () => {
+  assert.deepEqual(errorMessage("Oops", false), {
+    event: "error",
+    data: '{"error":"Oops","fatal":false}',
+  });
+});

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { createLogger, LOG_LEVELS, type LogLevel } from "./logger.ts";
+
+function fakeSink() {
+  const lines: [LogLevel, string][] = [];
+  const sink = Object.fromEntries(
+    LOG_LEVELS.map((level) => [level, (message: string) => {
+      lines.push([level, message]);
+    }]),
+  ) as Record<LogLevel, (message: string) => void>;
+  return { sink, lines };
+}
+
+function logEveryLevel(level: LogLevel): [LogLevel, string][] {
+  const { sink, lines } = fakeSink();
+  const log = createLogger(level, sink);
+  for (const name of LOG_LEVELS) log[name](`${name} line`);
+  return lines;
+}
+
+Deno.test("info level drops debug and keeps info, warn and error", () => {
+  assert.deepEqual(logEveryLevel("info"), [
+    ["info", "info line"],
+    ["warn", "warn line"],
+    ["error", "error line"],
+  ]);
+});
+
+Deno.test("debug level keeps every line", () => {
+  assert.deepEqual(logEveryLevel("debug"), [
+    ["debug", "debug line"],
+    ["info", "info line"],
+    ["warn", "warn line"],
+    ["error", "error line"],
+  ]);
+});
+
+Deno.test("warn level keeps only warnings and errors", () => {
+  assert.deepEqual(logEveryLevel("warn"), [
+    ["warn", "warn line"],
+    ["error", "error line"],
+  ]);
+});
+
+Deno.test("error level keeps only errors", () => {
+  assert.deepEqual(logEveryLevel("error"), [["error", "error line"]]);
+});
+
+Deno.test("each line goes to the sink method of its own level, unchanged", () => {
+  const { sink, lines } = fakeSink();
+  const log = createLogger("debug", sink);
+  log.warn("disk 90% full: %s");
+  assert.deepEqual(lines, [["warn", "disk 90% full: %s"]]);
+});

@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { parseSendRequest } from "./send_request.ts";
+import { HttpError } from "./http_error.ts";
+
+function body(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** Asserts that parsing fails with `status` and a readable message. */
+function assertRejected(raw: string, status: number, pattern?: RegExp): void {
+  assert.throws(() => parseSendRequest(raw), (error: unknown) => {
+    assert.ok(error instanceof HttpError, `not an HttpError: ${error}`);
+    assert.equal(error.status, status);
+    assert.match(error.message, /^Cannot send: \S/);
+    assert.doesNotMatch(error.message, /\[object|undefined|^\s*[[{]/);
+    if (pattern) assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+Deno.test("a text message is accepted as is", () => {
+  assert.deepEqual(
+    parseSendRequest(body({ mime_type: "text/plain", data: " Hi there " })),
+    { mimeType: "text/plain", data: " Hi there " },
+  );
+});
+
+Deno.test("an audio message is accepted with its byte count and base64 unchanged", () => {
+  // 4 bytes, no padding; 2 bytes with "=="; 4 bytes with "==" (8 chars).
+  assert.deepEqual(
+    parseSendRequest(body({ mime_type: "audio/pcm", data: "AAECAw==" })),
+    { mimeType: "audio/pcm", data: "AAECAw==", bytes: 4 },
+  );
+  assert.deepEqual(
+    parseSendRequest(body({ mime_type: "audio/pcm", data: "AAE=" })),
+    { mimeType: "audio/pcm", data: "AAE=", bytes: 2 },
+  );
+  assert.deepEqual(
+    parseSendRequest(body({ mime_type: "audio/pcm", data: "AAECAwQF" })),
+    { mimeType: "audio/pcm", data: "AAECAwQF", bytes: 6 },
+  );
+});
+
+Deno.test("the byte count of audio matches the decoded length", () => {
+  const samples = new Uint8Array(1000).map((_, i) => i % 256);
+  const data = btoa(String.fromCharCode(...samples));
+  const request = parseSendRequest(body({ mime_type: "audio/pcm", data }));
+  assert.equal(request.mimeType, "audio/pcm");
+  assert.equal("bytes" in request && request.bytes, 1000);
+});
+
+Deno.test("extra fields in the body are ignored", () => {
+  assert.deepEqual(
+    parseSendRequest(body({ mime_type: "text/plain", data: "Hi", extra: 1 })),
+    { mimeType: "text/plain", data: "Hi" },
+  );
+});
+
+Deno.test("malformed JSON is a 400", () => {
+  assertRejected("{not json", 400, /JSON/);
+  assertRejected("", 400, /JSON/);
+});
+
+for (const value of ["[]", "null", "42", '"text"', "true"]) {
+  Deno.test(`a body that is not a JSON object (${value}) is a 400`, () => {
+    assertRejected(value, 400, /object/);
+  });
+}
+
+Deno.test("a missing or non-string mime_type is a 400 naming the field", () => {
+  assertRejected(body({ data: "Hi" }), 400, /mime_type/);
+  assertRejected(body({ mime_type: 1, data: "Hi" }), 400, /mime_type/);
+  assertRejected(body({ mime_type: null, data: "Hi" }), 400, /mime_type/);
+});
+
+Deno.test("a missing or non-string data is a 400 naming the field", () => {
+  assertRejected(body({ mime_type: "text/plain" }), 400, /data/);
+  assertRejected(body({ mime_type: "text/plain", data: 5 }), 400, /data/);
+  assertRejected(body({ mime_type: "audio/pcm", data: [1, 2] }), 400, /data/);
+});
+
+Deno.test("empty or whitespace-only text is a 400", () => {
+  assertRejected(body({ mime_type: "text/plain", data: "" }), 400, /empty/);
+  assertRejected(
+    body({ mime_type: "text/plain", data: " \n\t " }),
+    400,
+    /empty/,
+  );
+});
+
+Deno.test("empty audio is a 400", () => {
+  assertRejected(body({ mime_type: "audio/pcm", data: "" }), 400, /empty/);
+});
+
+for (
+  const [what, data] of [
+    ["characters outside the alphabet", "AA*A"],
+    ["base64url characters", "AA-_"],
+    ["whitespace", "AAEC Aw=="],
+    ["a length that is not a multiple of 4", "AAECA"],
+    ["missing padding", "AAE"],
+    ["padding in the middle", "AA==AAAA"],
+    ["too much padding", "A==="],
+  ]
+) {
+  Deno.test(`audio with ${what} is a 400 for invalid base64`, () => {
+    assertRejected(body({ mime_type: "audio/pcm", data }), 400, /base64/);
+  });
+}
+
+Deno.test("audio with an odd byte count is a 400 naming the count", () => {
+  // "AAAA" is 3 bytes; "AA==" is 1 byte.
+  assertRejected(
+    body({ mime_type: "audio/pcm", data: "AAAA" }),
+    400,
+    /3 bytes/,
+  );
+  assertRejected(
+    body({ mime_type: "audio/pcm", data: "AA==" }),
+    400,
+    /1 bytes/,
+  );
+});
+
+Deno.test("another mime_type is a 415 naming the accepted ones", () => {
+  for (const mimeType of ["image/png", "audio/wav", "text/html", ""]) {
+    assertRejected(
+      body({ mime_type: mimeType, data: "AAAA" }),
+      415,
+      /text\/plain.*audio\/pcm/,
+    );
+  }
+});
+
+Deno.test("the 415 message quotes the refused mime_type", () => {
+  assertRejected(
+    body({ mime_type: "image/png", data: "AAAA" }),
+    415,
+    /"image\/png"/,
+  );
+});
