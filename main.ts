@@ -34,7 +34,7 @@ export function startService(env: Record<string, string | undefined>): Service {
   const config = serverConfig(env);
   const logger = createLogger(config.logLevel);
   const agent = agentConfig(env);
-  if (!agent.credentials) logger.warn(MISSING_CREDENTIALS_MESSAGE);
+  if (!agent.credentials) logger.warnOnce(MISSING_CREDENTIALS_MESSAGE);
   const registry = new SessionRegistry({
     connector: new GeminiLiveConnector(agent),
     logger,
@@ -53,7 +53,9 @@ export function startService(env: Record<string, string | undefined>): Service {
     port: config.port,
     onListen: ({ hostname, port }) => {
       const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
-      logger.info(`Listening on http://${shown}:${port} (agent ${agent.agent.name})`);
+      logger.info(
+        `Listening on http://${shown}:${port} (agent ${agent.agent.name})`,
+      );
     },
   }, app.fetch);
   return {
@@ -73,8 +75,15 @@ if (import.meta.main) {
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  const service = startService(withDotEnv(Deno.env.toObject(), dotEnv));
+  const env = withDotEnv(Deno.env.toObject(), dotEnv);
+  // Libraries that read the environment themselves (google-auth-library for
+  // Vertex AI) see .env too, as they would under `deno run --env-file`.
+  for (const [name, value] of Object.entries(env)) Deno.env.set(name, value);
+  const service = startService(env);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => service.shutdown().then(() => Deno.exit(0)));
+    Deno.addSignalListener(
+      signal,
+      () => service.shutdown().then(() => Deno.exit(0)),
+    );
   }
 }

@@ -12,7 +12,9 @@ import { DEFAULT_VOICE } from "./live_connect_params.ts";
  * options.agent.name; // "google_search_agent"
  * ```
  */
-export function agentConfig(env: Record<string, string | undefined>): GeminiLiveOptions {
+export function agentConfig(
+  env: Record<string, string | undefined>,
+): GeminiLiveOptions {
   const credentials = geminiCredentials(env);
   const vertex = credentials?.kind === "vertex";
   return {
@@ -23,7 +25,9 @@ export function agentConfig(env: Record<string, string | undefined>): GeminiLive
     }),
     credentials,
     voice: env.GEMINI_VOICE || DEFAULT_VOICE,
-    baseUrl: (vertex ? env.GOOGLE_VERTEX_BASE_URL : env.GOOGLE_GEMINI_BASE_URL) || undefined,
+    baseUrl:
+      (vertex ? env.GOOGLE_VERTEX_BASE_URL : env.GOOGLE_GEMINI_BASE_URL) ||
+      undefined,
     connectTimeoutMs: 15_000,
   };
 }

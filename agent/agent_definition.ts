@@ -43,7 +43,9 @@ export interface AgentSettings {
  * agent.tools; // [{ googleSearch: {} }]
  * ```
  */
-export function googleSearchAgent(settings: AgentSettings = {}): AgentDefinition {
+export function googleSearchAgent(
+  settings: AgentSettings = {},
+): AgentDefinition {
   const model = settings.model || DEFAULT_MODEL;
   return {
     name: "google_search_agent",

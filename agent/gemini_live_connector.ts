@@ -1,8 +1,15 @@
 import { GoogleGenAI, type Session } from "@google/genai";
 import type { AgentDefinition } from "./agent_definition.ts";
 import { AgentError } from "./agent_error.ts";
-import type { AgentConnector, AgentSession, ConnectOptions } from "./agent_session.ts";
-import { type GeminiCredentials, MISSING_CREDENTIALS_MESSAGE } from "./gemini_credentials.ts";
+import type {
+  AgentConnector,
+  AgentSession,
+  ConnectOptions,
+} from "./agent_session.ts";
+import {
+  type GeminiCredentials,
+  MISSING_CREDENTIALS_MESSAGE,
+} from "./gemini_credentials.ts";
 import { liveCloseCause } from "./live_close_cause.ts";
 import { liveConnectParams } from "./live_connect_params.ts";
 import { LiveMessageMapper } from "./live_message_mapper.ts";
@@ -41,11 +48,15 @@ export class GeminiLiveConnector implements AgentConnector {
 
   constructor(options: GeminiLiveOptions) {
     this.#options = options;
-    this.#ai = options.credentials ? createClient(options.credentials, options.baseUrl) : null;
+    this.#ai = options.credentials
+      ? createClient(options.credentials, options.baseUrl)
+      : null;
   }
 
   async connect({ mode, onEvent }: ConnectOptions): Promise<AgentSession> {
-    if (!this.#ai) throw new AgentError(MISSING_CREDENTIALS_MESSAGE, { fatal: true });
+    if (!this.#ai) {
+      throw new AgentError(MISSING_CREDENTIALS_MESSAGE, { fatal: true });
+    }
     const { agent, voice, connectTimeoutMs } = this.#options;
     const { model, config } = liveConnectParams(agent, mode, voice);
     const mapper = new LiveMessageMapper();
@@ -69,7 +80,10 @@ export class GeminiLiveConnector implements AgentConnector {
           }
           if (state !== "open") return;
           state = "closed";
-          onEvent({ type: "closed", ...liveCloseCause(event.code, event.reason) });
+          onEvent({
+            type: "closed",
+            ...liveCloseCause(event.code, event.reason),
+          });
         },
       },
     });
@@ -81,16 +95,24 @@ export class GeminiLiveConnector implements AgentConnector {
       connecting.then((late) => late.close(), () => {});
       if (refusal) {
         const cause = liveCloseCause(refusal.code, refusal.reason);
-        throw new AgentError(cause.message, { fatal: cause.fatal, cause: error });
+        throw new AgentError(cause.message, {
+          fatal: cause.fatal,
+          cause: error,
+        });
       }
       const detail = error instanceof Error ? error.message : String(error);
-      throw new AgentError(`Cannot reach Gemini: ${detail}`, { fatal: false, cause: error });
+      throw new AgentError(`Cannot reach Gemini: ${detail}`, {
+        fatal: false,
+        cause: error,
+      });
     }
     state = "open";
     // The WebSocket drops what is sent after it closed without a word, so say it.
     const ensureOpen = () => {
       if (state !== "open") {
-        throw new AgentError("The conversation with Gemini has ended", { fatal: false });
+        throw new AgentError("The conversation with Gemini has ended", {
+          fatal: false,
+        });
       }
     };
     return {
@@ -103,7 +125,9 @@ export class GeminiLiveConnector implements AgentConnector {
       },
       sendAudio: (data) => {
         ensureOpen();
-        session.sendRealtimeInput({ audio: { data, mimeType: "audio/pcm;rate=16000" } });
+        session.sendRealtimeInput({
+          audio: { data, mimeType: "audio/pcm;rate=16000" },
+        });
       },
       close: () => {
         if (state === "closed") return;
@@ -114,7 +138,10 @@ export class GeminiLiveConnector implements AgentConnector {
   }
 }
 
-function createClient(credentials: GeminiCredentials, baseUrl?: string): GoogleGenAI {
+function createClient(
+  credentials: GeminiCredentials,
+  baseUrl?: string,
+): GoogleGenAI {
   const httpOptions = baseUrl ? { baseUrl } : undefined;
   if (credentials.kind === "api_key") {
     return new GoogleGenAI({ apiKey: credentials.apiKey, httpOptions });

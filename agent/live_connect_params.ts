@@ -42,7 +42,9 @@ export function liveConnectParams(
     config: {
       ...common,
       responseModalities: [Modality.AUDIO],
-      speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: voice } } },
+      speechConfig: {
+        voiceConfig: { prebuiltVoiceConfig: { voiceName: voice } },
+      },
       inputAudioTranscription: {},
       outputAudioTranscription: {},
     },

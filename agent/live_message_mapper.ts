@@ -48,7 +48,10 @@ export class LiveMessageMapper {
       for (const chunk of content.groundingMetadata?.groundingChunks ?? []) {
         const web = chunk.web;
         if (web?.uri && !this.#sources.has(web.uri)) {
-          const source: Source = { title: web.title ?? web.domain ?? web.uri, uri: web.uri };
+          const source: Source = {
+            title: web.title || web.domain || web.uri,
+            uri: web.uri,
+          };
           if (web.domain) source.domain = web.domain;
           this.#sources.set(web.uri, source);
         }
@@ -80,7 +83,12 @@ export class LiveMessageMapper {
     this.#userText += piece.text ?? "";
     if (piece.finished) return this.#finishUser(events);
     if (piece.text) {
-      events.push({ type: "transcript", role: "user", text: this.#userText, final: false });
+      events.push({
+        type: "transcript",
+        role: "user",
+        text: this.#userText,
+        final: false,
+      });
     }
   }
 
@@ -88,19 +96,34 @@ export class LiveMessageMapper {
     this.#modelText += piece.text ?? "";
     if (piece.finished) return this.#finishModel(events);
     if (piece.text) {
-      events.push({ type: "transcript", role: "model", text: this.#modelText, final: false });
+      events.push({
+        type: "transcript",
+        role: "model",
+        text: this.#modelText,
+        final: false,
+      });
     }
   }
 
   #finishUser(events: AgentEvent[]): void {
     if (!this.#userText) return;
-    events.push({ type: "transcript", role: "user", text: this.#userText, final: true });
+    events.push({
+      type: "transcript",
+      role: "user",
+      text: this.#userText,
+      final: true,
+    });
     this.#userText = "";
   }
 
   #finishModel(events: AgentEvent[]): void {
     if (!this.#modelText) return;
-    events.push({ type: "transcript", role: "model", text: this.#modelText, final: true });
+    events.push({
+      type: "transcript",
+      role: "model",
+      text: this.#modelText,
+      final: true,
+    });
     this.#modelText = "";
   }
 

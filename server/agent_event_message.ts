@@ -15,20 +15,33 @@ import type { ServerSentEventMessage } from "./server_sent_event.ts";
 export function agentEventMessage(event: AgentEvent): ServerSentEventMessage {
   switch (event.type) {
     case "text":
-      return { data: JSON.stringify({ mime_type: "text/plain", data: event.text }) };
+      return {
+        data: JSON.stringify({ mime_type: "text/plain", data: event.text }),
+      };
     case "audio":
-      return { data: JSON.stringify({ mime_type: "audio/pcm", data: event.data }) };
+      return {
+        data: JSON.stringify({ mime_type: "audio/pcm", data: event.data }),
+      };
     case "turn_complete":
-      return { data: JSON.stringify({ turn_complete: true, interrupted: false }) };
+      return {
+        data: JSON.stringify({ turn_complete: true, interrupted: false }),
+      };
     case "interrupted":
       return { data: JSON.stringify({ interrupted: true }) };
     case "transcript":
       return {
         event: "transcript",
-        data: JSON.stringify({ role: event.role, text: event.text, final: event.final }),
+        data: JSON.stringify({
+          role: event.role,
+          text: event.text,
+          final: event.final,
+        }),
       };
     case "sources":
-      return { event: "sources", data: JSON.stringify({ sources: event.sources }) };
+      return {
+        event: "sources",
+        data: JSON.stringify({ sources: event.sources }),
+      };
     case "usage":
       return {
         event: "usage",
@@ -44,6 +57,9 @@ export function agentEventMessage(event: AgentEvent): ServerSentEventMessage {
 }
 
 /** An `event: error` with a readable cause. */
-export function errorMessage(error: string, fatal: boolean): ServerSentEventMessage {
+export function errorMessage(
+  error: string,
+  fatal: boolean,
+): ServerSentEventMessage {
   return { event: "error", data: JSON.stringify({ error, fatal }) };
 }

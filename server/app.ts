@@ -24,15 +24,21 @@ const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * The service's routes: the page, its assets, `GET /events/:session_id` (SSE)
  * and `POST /send/:session_id`. Every error answers `{"error": "…"}`.
  */
-export function createApp({ registry, logger, maxBodyBytes, staticRoot }: AppOptions): Hono {
+export function createApp(
+  { registry, logger, maxBodyBytes, staticRoot }: AppOptions,
+): Hono {
   const app = new Hono();
 
   app.onError((error, c) => {
-    if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
+    if (error instanceof HttpError) {
+      return c.json({ error: error.message }, error.status);
+    }
     logger.error(`${c.req.method} ${c.req.path}: ${error.stack ?? error}`);
     return c.json({ error: "Internal server error" }, 500);
   });
-  app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) =>
+    c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404)
+  );
 
   app.get("/", staticFiles(staticRoot, "", "index.html"));
   app.get("/static/*", staticFiles(staticRoot, "/static"));
@@ -40,7 +46,11 @@ export function createApp({ registry, logger, maxBodyBytes, staticRoot }: AppOpt
   app.get("/events/:session_id", (c) => {
     const id = sessionId(c);
     const isAudio = isAudioParam(c.req.query("is_audio"));
-    const { session, stream } = registry.open(id, isAudio, presentedToken(c, id));
+    const { session, stream } = registry.open(
+      id,
+      isAudio,
+      presentedToken(c, id),
+    );
     setCookie(c, cookieName(id), session.token, {
       httpOnly: true,
       sameSite: "Strict",
@@ -60,19 +70,33 @@ export function createApp({ registry, logger, maxBodyBytes, staticRoot }: AppOpt
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
-        throw new HttpError(413, `Cannot send: the body is larger than ${maxBodyBytes} bytes`);
+        throw new HttpError(
+          413,
+          `Cannot send: the body is larger than ${maxBodyBytes} bytes`,
+        );
       },
     }),
     async (c) => {
       const id = sessionId(c);
       const session = registry.get(id);
-      if (!session) throw new HttpError(404, `Cannot send: session \`${id}\` does not exist`);
+      if (!session) {
+        throw new HttpError(
+          404,
+          `Cannot send: session \`${id}\` does not exist`,
+        );
+      }
       const token = presentedToken(c, id);
       if (!token) {
-        throw new HttpError(401, "Cannot send: no session token (cookie or `X-Session-Token`)");
+        throw new HttpError(
+          401,
+          "Cannot send: no session token (cookie or `X-Session-Token`)",
+        );
       }
       if (!tokensMatch(token, session.token)) {
-        throw new HttpError(403, "Cannot send: the session token does not match");
+        throw new HttpError(
+          403,
+          "Cannot send: the session token does not match",
+        );
       }
       const request = parseSendRequest(await c.req.text());
       await session.send(request);
@@ -86,7 +110,10 @@ export function createApp({ registry, logger, maxBodyBytes, staticRoot }: AppOpt
 function sessionId(c: Context): string {
   const id = c.req.param("session_id") ?? "";
   if (!SESSION_ID.test(id)) {
-    throw new HttpError(400, "Invalid session id: use 1 to 64 of A-Z, a-z, 0-9, _ and -");
+    throw new HttpError(
+      400,
+      "Invalid session id: use 1 to 64 of A-Z, a-z, 0-9, _ and -",
+    );
   }
   return id;
 }
@@ -102,5 +129,6 @@ function cookieName(id: string): string {
 }
 
 function presentedToken(c: Context, id: string): string | undefined {
-  return c.req.header("X-Session-Token") || getCookie(c, cookieName(id)) || undefined;
+  return c.req.header("X-Session-Token") || getCookie(c, cookieName(id)) ||
+    undefined;
 }

@@ -36,7 +36,8 @@ export class BrowserSession {
   readonly #options: BrowserSessionOptions;
   #isAudio: boolean;
   #nextEventId = 1;
-  #stream: ReadableStreamDefaultController<ServerSentEventMessage> | null = null;
+  #stream: ReadableStreamDefaultController<ServerSentEventMessage> | null =
+    null;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #pending: ServerSentEventMessage[] = [];
   #dropped = 0;
@@ -79,7 +80,9 @@ export class BrowserSession {
         if (this.#stream !== controller) return;
         this.#stream = null;
         this.#stopHeartbeat();
-        this.#options.logger.info(`Session ${this.id}: stream closed by the client`);
+        this.#options.logger.info(
+          `Session ${this.id}: stream closed by the client`,
+        );
         this.#options.onIdle();
       },
     });
@@ -87,7 +90,11 @@ export class BrowserSession {
     this.#write({
       event: "session",
       retry: RECONNECT_MS,
-      data: JSON.stringify({ session_id: this.id, token: this.token, is_audio: this.#isAudio }),
+      data: JSON.stringify({
+        session_id: this.id,
+        token: this.token,
+        is_audio: this.#isAudio,
+      }),
     });
     if (this.#dropped > 0) {
       this.#write(errorMessage(
@@ -115,7 +122,12 @@ export class BrowserSession {
   async send(request: SendRequest): Promise<void> {
     const { logger } = this.#options;
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (this.#closed) throw new HttpError(404, `Cannot send: session \`${this.id}\` has ended`);
+      if (this.#closed) {
+        throw new HttpError(
+          404,
+          `Cannot send: session \`${this.id}\` has ended`,
+        );
+      }
       if (!this.#upstream) {
         if (this.#fatal) throw new HttpError(503, this.#fatal);
         this.#connect();
@@ -133,17 +145,24 @@ export class BrowserSession {
       try {
         if (request.mimeType === "text/plain") {
           session.sendText(request.data);
-          logger.debug(`[CLIENT TO AGENT] ${this.id}: text/plain: ${request.data}`);
+          logger.debug(
+            `[CLIENT TO AGENT] ${this.id}: text/plain: ${request.data}`,
+          );
         } else {
           session.sendAudio(request.data);
-          logger.debug(`[CLIENT TO AGENT] ${this.id}: audio/pcm: ${request.bytes} bytes.`);
+          logger.debug(
+            `[CLIENT TO AGENT] ${this.id}: audio/pcm: ${request.bytes} bytes.`,
+          );
         }
         return;
       } catch (error) {
         throw agentFailure(error);
       }
     }
-    throw new HttpError(502, "Cannot send: the agent connection keeps changing; try again");
+    throw new HttpError(
+      502,
+      "Cannot send: the agent connection keeps changing; try again",
+    );
   }
 
   /** Ends the session: closes the upstream and the stream. */
@@ -176,8 +195,13 @@ export class BrowserSession {
         this.#upstream = null;
         const fatal = error instanceof AgentError && error.fatal;
         const message = error instanceof Error ? error.message : String(error);
-        if (fatal) this.#fatal = message;
-        logger.warn(`Session ${this.id}: ${message}`);
+        if (fatal) {
+          this.#fatal = message;
+          logger.warnOnce(message);
+          logger.debug(`Session ${this.id}: ${message}`);
+        } else {
+          logger.warn(`Session ${this.id}: ${message}`);
+        }
         this.#emit(errorMessage(message, fatal));
       },
     );
@@ -197,7 +221,9 @@ export class BrowserSession {
       if (event.fatal) this.#fatal = event.message;
       logger.warn(`Session ${this.id}: ${event.message}`);
     } else if (event.type === "audio") {
-      logger.debug(`[AGENT TO CLIENT] ${this.id}: audio/pcm: ${event.data.length} base64 chars.`);
+      logger.debug(
+        `[AGENT TO CLIENT] ${this.id}: audio/pcm: ${event.data.length} base64 chars.`,
+      );
     } else {
       logger.debug(`[AGENT TO CLIENT] ${this.id}: ${JSON.stringify(event)}`);
     }
@@ -229,5 +255,9 @@ function agentFailure(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const fatal = error instanceof AgentError && error.fatal;
-  return new HttpError(fatal ? 503 : 502, `Cannot reach the agent: ${message}`, { cause: error });
+  return new HttpError(
+    fatal ? 503 : 502,
+    `Cannot reach the agent: ${message}`,
+    { cause: error },
+  );
 }

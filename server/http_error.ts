@@ -11,7 +11,11 @@ export class HttpError extends Error {
   /** HTTP status of the response. */
   readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 502 | 503;
 
-  constructor(status: HttpError["status"], message: string, options?: ErrorOptions) {
+  constructor(
+    status: HttpError["status"],
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = "HttpError";
     this.status = status;

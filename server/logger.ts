@@ -5,7 +5,13 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = typeof LOG_LEVELS[number];
 
 /** Where the service writes what it does. */
-export type Logger = Record<LogLevel, (message: string) => void>;
+export interface Logger extends Record<LogLevel, (message: string) => void> {
+  /**
+   * Warns the first time a message is seen: a configuration problem that
+   * every session runs into is told to the operator once, not per session.
+   */
+  warnOnce(message: string): void;
+}
 
 /**
  * A console logger that drops lines below `level`.
@@ -17,11 +23,22 @@ export type Logger = Record<LogLevel, (message: string) => void>;
  * log.info("shown");
  * ```
  */
-export function createLogger(level: LogLevel, sink: Pick<Console, LogLevel> = console): Logger {
+export function createLogger(
+  level: LogLevel,
+  sink: Pick<Console, LogLevel> = console,
+): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
   const logger = {} as Logger;
   for (const [index, name] of LOG_LEVELS.entries()) {
-    logger[name] = index >= threshold ? (message) => sink[name](message) : () => {};
+    logger[name] = index >= threshold
+      ? (message) => sink[name](message)
+      : () => {};
   }
+  const warned = new Set<string>();
+  logger.warnOnce = (message) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    logger.warn(message);
+  };
   return logger;
 }

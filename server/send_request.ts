@@ -12,7 +12,8 @@ const Body = z.object({
   data: z.string({ error: "Cannot send: `data` must be a string" }),
 }, { error: "Cannot send: the body must be a JSON object" });
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const BASE64 =
+  /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Parses and validates a send body, as text.
@@ -37,21 +38,31 @@ export function parseSendRequest(body: string): SendRequest {
   if (!parsed.success) throw new HttpError(400, parsed.error.issues[0].message);
   const { mime_type: mimeType, data } = parsed.data;
   if (mimeType === "text/plain") {
-    if (data.trim() === "") throw new HttpError(400, "Cannot send: `data` is empty");
+    if (data.trim() === "") {
+      throw new HttpError(400, "Cannot send: `data` is empty");
+    }
     return { mimeType, data };
   }
   if (mimeType === "audio/pcm") {
     if (data === "") throw new HttpError(400, "Cannot send: `data` is empty");
-    if (!BASE64.test(data)) throw new HttpError(400, "Cannot send: `data` is not valid base64");
-    const bytes = data.length / 4 * 3 - (data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0);
+    if (!BASE64.test(data)) {
+      throw new HttpError(400, "Cannot send: `data` is not valid base64");
+    }
+    const bytes = data.length / 4 * 3 -
+      (data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0);
     if (bytes % 2 !== 0) {
-      throw new HttpError(400, `Cannot send: \`data\` has ${bytes} bytes, not whole 16-bit samples`);
+      throw new HttpError(
+        400,
+        `Cannot send: \`data\` has ${bytes} bytes, not whole 16-bit samples`,
+      );
     }
     return { mimeType, data, bytes };
   }
   throw new HttpError(
     415,
-    `Cannot send: \`mime_type\` ${JSON.stringify(mimeType)} is not supported; ` +
+    `Cannot send: \`mime_type\` ${
+      JSON.stringify(mimeType)
+    } is not supported; ` +
       'use "text/plain" or "audio/pcm"',
   );
 }

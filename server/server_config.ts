@@ -25,16 +25,28 @@ export interface ServerConfig {
  * serverConfig({ PORT: "9000" }).port; // 9000
  * ```
  */
-export function serverConfig(env: Record<string, string | undefined>): ServerConfig {
+export function serverConfig(
+  env: Record<string, string | undefined>,
+): ServerConfig {
   const logLevel = (env.LOG_LEVEL || "info").toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new RangeError(`Cannot read config: \`LOG_LEVEL\` must be one of ${LOG_LEVELS.join(", ")}`);
+    throw new RangeError(
+      `Cannot read config: \`LOG_LEVEL\` must be one of ${
+        LOG_LEVELS.join(", ")
+      }`,
+    );
   }
   return {
     port: integer(env, "PORT", 8000, 0, 65535),
     host: env.HOST || "127.0.0.1",
     sessionGraceMs: integer(env, "SESSION_GRACE_MS", 30_000, 0, 24 * 3600_000),
-    maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    maxBodyBytes: integer(
+      env,
+      "MAX_BODY_BYTES",
+      1024 * 1024,
+      1024,
+      64 * 1024 * 1024,
+    ),
     heartbeatMs: integer(env, "HEARTBEAT_MS", 15_000, 100, 15_000),
     maxPendingEvents: 2000,
     logLevel: logLevel as LogLevel,
@@ -50,10 +62,12 @@ function integer(
 ): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) {
     throw new RangeError(
-      `Cannot read config: \`${name}\` must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+      `Cannot read config: \`${name}\` must be an integer from ${min} to ${max}, got ${
+        JSON.stringify(raw)
+      }`,
     );
   }
   return value;

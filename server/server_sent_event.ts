@@ -26,20 +26,28 @@ const NEWLINE = /[\r\n]/;
  * // "id: 1\ndata: hi\n\n"
  * ```
  */
-export function encodeServerSentEvent(message: ServerSentEventMessage): Uint8Array {
+export function encodeServerSentEvent(
+  message: ServerSentEventMessage,
+): Uint8Array {
   let frame = "";
   for (const field of ["comment", "event", "id"] as const) {
     const value = message[field];
     if (value !== undefined && NEWLINE.test(String(value))) {
-      throw new SyntaxError(`Cannot encode event: \`${field}\` contains a newline`);
+      throw new SyntaxError(
+        `Cannot encode event: \`${field}\` contains a newline`,
+      );
     }
   }
   if (message.comment !== undefined) frame += `: ${message.comment}\n`;
   if (message.event !== undefined) frame += `event: ${message.event}\n`;
   if (message.id !== undefined) frame += `id: ${message.id}\n`;
-  if (message.retry !== undefined) frame += `retry: ${Math.trunc(message.retry)}\n`;
+  if (message.retry !== undefined) {
+    frame += `retry: ${Math.trunc(message.retry)}\n`;
+  }
   if (message.data !== undefined) {
-    for (const line of message.data.split(/\r\n|\r|\n/)) frame += `data: ${line}\n`;
+    for (const line of message.data.split(/\r\n|\r|\n/)) {
+      frame += `data: ${line}\n`;
+    }
   }
   return encoder.encode(frame + "\n");
 }
@@ -55,8 +63,12 @@ const encoder = new TextEncoder();
  * new Response(body, { headers: { "content-type": "text/event-stream" } });
  * ```
  */
-export class ServerSentEventStream extends TransformStream<ServerSentEventMessage, Uint8Array> {
+export class ServerSentEventStream
+  extends TransformStream<ServerSentEventMessage, Uint8Array> {
   constructor() {
-    super({ transform: (message, controller) => controller.enqueue(encodeServerSentEvent(message)) });
+    super({
+      transform: (message, controller) =>
+        controller.enqueue(encodeServerSentEvent(message)),
+    });
   }
 }

@@ -48,10 +48,16 @@ export class SessionRegistry {
     id: string,
     isAudio: boolean,
     token: string | undefined,
-  ): { session: BrowserSession; stream: ReadableStream<ServerSentEventMessage> } {
+  ): {
+    session: BrowserSession;
+    stream: ReadableStream<ServerSentEventMessage>;
+  } {
     let session = this.#sessions.get(id);
     if (session && !(token && tokensMatch(token, session.token))) {
-      throw new HttpError(409, `Cannot open session \`${id}\`: it belongs to another client`);
+      throw new HttpError(
+        409,
+        `Cannot open session \`${id}\`: it belongs to another client`,
+      );
     }
     if (!session) {
       session = this.#create(id, isAudio);
@@ -77,7 +83,10 @@ export class SessionRegistry {
       heartbeatMs,
       maxPendingEvents,
       onIdle: () => {
-        this.#graceTimers.set(id, setTimeout(() => this.#close(id), this.#options.sessionGraceMs));
+        this.#graceTimers.set(
+          id,
+          setTimeout(() => this.#close(id), this.#options.sessionGraceMs),
+        );
       },
     });
     this.#sessions.set(id, session);

@@ -16,7 +16,11 @@ import { serveStatic } from "hono/serve-static";
  * app.get("/static/*", staticFiles(new URL("../static/", import.meta.url), "/static"));
  * ```
  */
-export function staticFiles(root: URL, prefix: string, file?: string): MiddlewareHandler {
+export function staticFiles(
+  root: URL,
+  prefix: string,
+  file?: string,
+): MiddlewareHandler {
   return serveStatic({
     root: ".",
     path: file,
@@ -32,6 +36,7 @@ export function staticFiles(root: URL, prefix: string, file?: string): Middlewar
 
 // Hono hands over the decoded path, and URL parsing strips control characters
 // at its ends, so "app.js%00" would open "app.js": refuse them instead.
+// deno-lint-ignore no-control-regex
 const CONTROL = /[\0-\x1f\x7f]/;
 
 async function stat(root: URL, path: string): Promise<Deno.FileInfo | null> {

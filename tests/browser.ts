@@ -6,11 +6,17 @@
  */
 import { type Browser, chromium } from "playwright-core";
 
-const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+const CANDIDATES = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+];
 
 /** Path of a Chromium binary, from `CHROMIUM_PATH` or the usual places. */
 export function chromiumPath(): string | undefined {
-  const candidates = [Deno.env.get("CHROMIUM_PATH"), ...CANDIDATES].filter(Boolean) as string[];
+  const candidates = [Deno.env.get("CHROMIUM_PATH"), ...CANDIDATES].filter(
+    Boolean,
+  ) as string[];
   return candidates.find((path) => {
     try {
       return Deno.statSync(path).isFile;
@@ -24,7 +30,9 @@ export function chromiumPath(): string | undefined {
 export function skipBrowserTests(): boolean {
   if (chromiumPath()) return false;
   if (Deno.env.get("CI") === "true") {
-    throw new Error("CI=true but no Chromium found: install Debian's chromium (see .ci/run)");
+    throw new Error(
+      "CI=true but no Chromium found: install Debian's chromium (see .ci/run)",
+    );
   }
   console.warn(
     "Skipping browser tests: no Chromium found (install `chromium` or set CHROMIUM_PATH).",

@@ -26,7 +26,8 @@ export interface FakeLiveServerOptions {
   onSession?: (connection: FakeLiveConnection) => void;
 }
 
-const PATH = /^\/ws\/google\.ai\.generativelanguage\.v1(alpha|beta)?\.GenerativeService\.BidiGenerateContent$/;
+const PATH =
+  /^\/ws\/google\.ai\.generativelanguage\.v1(alpha|beta)?\.GenerativeService\.BidiGenerateContent$/;
 const CLIENT_MESSAGES = ["clientContent", "realtimeInput", "toolResponse"];
 
 /** One client connection, after its `setup` was accepted. */
@@ -38,14 +39,18 @@ export class FakeLiveConnection {
   /** Resolves with the close code and reason, whoever closed. */
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly #socket: WebSocket;
-  #waiters: Array<{ test: (m: ClientMessage) => boolean; resolve: (m: ClientMessage) => void }> =
-    [];
+  #waiters: Array<
+    { test: (m: ClientMessage) => boolean; resolve: (m: ClientMessage) => void }
+  > = [];
 
   constructor(socket: WebSocket, setup: ClientMessage) {
     this.#socket = socket;
     this.setup = setup;
     this.closed = new Promise((resolve) => {
-      socket.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason }));
+      socket.addEventListener(
+        "close",
+        (e) => resolve({ code: e.code, reason: e.reason }),
+      );
     });
   }
 
@@ -55,7 +60,9 @@ export class FakeLiveConnection {
   }
 
   /** Resolves with the next received message that passes `test` (earlier ones count). */
-  nextMessage(test: (m: ClientMessage) => boolean = () => true): Promise<ClientMessage> {
+  nextMessage(
+    test: (m: ClientMessage) => boolean = () => true,
+  ): Promise<ClientMessage> {
     const seen = this.received.find(test);
     if (seen) {
       this.received.splice(this.received.indexOf(seen), 1);
@@ -87,7 +94,9 @@ export class FakeLiveConnection {
 
   /** Sends any server message, JSON in a binary frame. */
   send(message: ClientMessage): void {
-    if (this.isOpen) this.#socket.send(new TextEncoder().encode(JSON.stringify(message)));
+    if (this.isOpen) {
+      this.#socket.send(new TextEncoder().encode(JSON.stringify(message)));
+    }
   }
 
   /** Sends `serverContent`. */
@@ -97,7 +106,9 @@ export class FakeLiveConnection {
 
   /** Streams text, one `modelTurn` per chunk. */
   text(...chunks: string[]): void {
-    for (const text of chunks) this.content({ modelTurn: { parts: [{ text }] } });
+    for (const text of chunks) {
+      this.content({ modelTurn: { parts: [{ text }] } });
+    }
   }
 
   /** Streams 24 kHz PCM, one `modelTurn` per chunk. */
@@ -105,7 +116,12 @@ export class FakeLiveConnection {
     for (const chunk of chunks) {
       this.content({
         modelTurn: {
-          parts: [{ inlineData: { mimeType: "audio/pcm;rate=24000", data: toBase64(chunk) } }],
+          parts: [{
+            inlineData: {
+              mimeType: "audio/pcm;rate=24000",
+              data: toBase64(chunk),
+            },
+          }],
         },
       });
     }
@@ -124,7 +140,9 @@ export class FakeLiveConnection {
   }
 
   /** Sends grounding sources for the current turn. */
-  grounding(sources: Array<{ title: string; uri: string; domain?: string }>): void {
+  grounding(
+    sources: Array<{ title: string; uri: string; domain?: string }>,
+  ): void {
     this.content({
       groundingMetadata: {
         groundingChunks: sources.map((web) => ({ web })),
@@ -155,7 +173,9 @@ export class FakeLiveConnection {
   }
 
   /** Asks the client to run functions. */
-  toolCall(functionCalls: Array<{ id: string; name: string; args: ClientMessage }>): void {
+  toolCall(
+    functionCalls: Array<{ id: string; name: string; args: ClientMessage }>,
+  ): void {
     this.send({ toolCall: { functionCalls } });
   }
 
@@ -193,7 +213,9 @@ export class FakeLiveServer {
 
   /** Resolves with the `index`-th connection (0-based) once its setup completed. */
   connection(index: number): Promise<FakeLiveConnection> {
-    if (this.connections[index]) return Promise.resolve(this.connections[index]);
+    if (this.connections[index]) {
+      return Promise.resolve(this.connections[index]);
+    }
     return new Promise((resolve) => {
       const check = (c: FakeLiveConnection) => {
         if (this.connections[index]) resolve(this.connections[index]);
@@ -220,7 +242,9 @@ export class FakeLiveServer {
     const url = new URL(request.url);
     // The SDK joins its base URL and path with a doubled slash; Google's
     // front end accepts that, so the fake does too.
-    if (!PATH.test(url.pathname.replace(/^\/+/, "/"))) return new Response("Not Found", { status: 404 });
+    if (!PATH.test(url.pathname.replace(/^\/+/, "/"))) {
+      return new Response("Not Found", { status: 404 });
+    }
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade", { status: 400 });
     }
@@ -244,9 +268,13 @@ export class FakeLiveServer {
       }
       if (!connection) {
         const problem = this.#checkSetup(message);
-        if (problem) return closeWithReason(socket, problem.code, problem.reason);
+        if (problem) {
+          return closeWithReason(socket, problem.code, problem.reason);
+        }
         connection = new FakeLiveConnection(socket, message.setup);
-        socket.send(new TextEncoder().encode(JSON.stringify({ setupComplete: {} })));
+        socket.send(
+          new TextEncoder().encode(JSON.stringify({ setupComplete: {} })),
+        );
         this.connections.push(connection);
         this.#options.onSession?.(connection);
         const waiters = this.#waiters;
@@ -261,16 +289,25 @@ export class FakeLiveServer {
     return response;
   }
 
-  #checkSetup(message: ClientMessage): { code: number; reason: string } | undefined {
+  #checkSetup(
+    message: ClientMessage,
+  ): { code: number; reason: string } | undefined {
     const model = message.setup?.model;
     if (typeof model !== "string") {
-      return { code: 1007, reason: "Invalid JSON payload: the first message must be setup." };
+      return {
+        code: 1007,
+        reason: "Invalid JSON payload: the first message must be setup.",
+      };
     }
     const models = this.#options.models;
-    if (!model.startsWith("models/") || (models && !models.includes(model.slice(7)))) {
+    if (
+      !model.startsWith("models/") ||
+      (models && !models.includes(model.slice(7)))
+    ) {
       return {
         code: 1008,
-        reason: `${model} is not found for API version v1, or is not supported for ` +
+        reason:
+          `${model} is not found for API version v1, or is not supported for ` +
           "bidiGenerateContent. Call ListModels to see the list of available models.",
       };
     }
@@ -278,7 +315,11 @@ export class FakeLiveServer {
 }
 
 // A close frame's reason holds at most 123 bytes; the service truncates.
-function closeWithReason(socket: WebSocket, code: number, reason: string): void {
+function closeWithReason(
+  socket: WebSocket,
+  code: number,
+  reason: string,
+): void {
   let cut = reason;
   while (new TextEncoder().encode(cut).length > 123) cut = cut.slice(0, -1);
   socket.close(code, cut);

@@ -1,5 +1,8 @@
 import { startService } from "../main.ts";
-import { FakeLiveServer, type FakeLiveServerOptions } from "./fake_live_server.ts";
+import {
+  FakeLiveServer,
+  type FakeLiveServerOptions,
+} from "./fake_live_server.ts";
 import { SseClient } from "./sse_client.ts";
 
 /** The real service on a free port, talking to a fake Live API. */
@@ -44,8 +47,11 @@ export function startHarness(
       );
       clients.push(sse);
       const first = await sse.next();
-      if (first.event !== "session") throw new Error(`first event was ${first.event}`);
-      const cookie = sse.response.headers.get("set-cookie")?.split(";")[0] ?? "";
+      if (first.event !== "session") {
+        throw new Error(`first event was ${first.event}`);
+      }
+      const cookie = sse.response.headers.get("set-cookie")?.split(";")[0] ??
+        "";
       return { sse, token: JSON.parse(first.data).token, cookie };
     },
     send(id, body, headers = {}) {

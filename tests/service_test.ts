@@ -3,15 +3,21 @@ import { fromBase64, toBase64 } from "./fake_live_server.ts";
 import { startHarness } from "./service_harness.ts";
 
 const text = (data: string) => ({ mime_type: "text/plain", data });
-const audio = (bytes: Uint8Array) => ({ mime_type: "audio/pcm", data: toBase64(bytes) });
-const pcm = (length: number, seed = 1) => Uint8Array.from({ length }, (_, i) => (i * seed) & 0xff);
+const audio = (bytes: Uint8Array) => ({
+  mime_type: "audio/pcm",
+  data: toBase64(bytes),
+});
+const pcm = (length: number, seed = 1) =>
+  Uint8Array.from({ length }, (_, i) => (i * seed) & 0xff);
 
 Deno.test("a typed question streams back as partial text ending with turn_complete", async () => {
   await using h = startHarness();
   const { sse, token } = await h.open("s1");
   const upstream = await h.fake.connection(0);
 
-  const response = await h.send("s1", text("Who won?"), { "X-Session-Token": token });
+  const response = await h.send("s1", text("Who won?"), {
+    "X-Session-Token": token,
+  });
   assert.equal(response.status, 200);
   assert.deepEqual(await response.json(), { status: "sent" });
   const content = await upstream.nextClientContent();
@@ -21,31 +27,54 @@ Deno.test("a typed question streams back as partial text ending with turn_comple
   });
 
   upstream.text("The ", "winner ", "is…");
-  assert.deepEqual(await sse.nextJson(), { mime_type: "text/plain", data: "The " });
-  assert.deepEqual(await sse.nextJson(), { mime_type: "text/plain", data: "winner " });
-  assert.deepEqual(await sse.nextJson(), { mime_type: "text/plain", data: "is…" });
+  assert.deepEqual(await sse.nextJson(), {
+    mime_type: "text/plain",
+    data: "The ",
+  });
+  assert.deepEqual(await sse.nextJson(), {
+    mime_type: "text/plain",
+    data: "winner ",
+  });
+  assert.deepEqual(await sse.nextJson(), {
+    mime_type: "text/plain",
+    data: "is…",
+  });
   upstream.turnComplete();
-  assert.deepEqual(await sse.nextJson(), { turn_complete: true, interrupted: false });
+  assert.deepEqual(await sse.nextJson(), {
+    turn_complete: true,
+    interrupted: false,
+  });
 });
 
 Deno.test("every event carries an increasing id, starting with the session event", async () => {
   await using h = startHarness();
   const sse = await fetch(`${h.baseUrl}/events/ids`);
-  assert.equal(sse.headers.get("content-type"), "text/event-stream; charset=utf-8");
+  assert.equal(
+    sse.headers.get("content-type"),
+    "text/event-stream; charset=utf-8",
+  );
   const upstream = await h.fake.connection(0);
   upstream.text("a", "b");
   upstream.turnComplete();
   const reader = sse.body!.pipeThrough(new TextDecoderStream()).getReader();
   let body = "";
-  while ((body.match(/\n\n/g) ?? []).length < 4) body += (await reader.read()).value;
+  while ((body.match(/\n\n/g) ?? []).length < 4) {
+    body += (await reader.read()).value;
+  }
   await reader.cancel();
   const frames = body.split("\n\n").filter(Boolean);
   assert.match(frames[0], /^event: session\nid: 1\nretry: \d+\ndata: \{/);
-  assert.deepEqual(frames.slice(1, 4).map((f) => f.match(/^id: (\d+)$/m)?.[1]), ["2", "3", "4"]);
+  assert.deepEqual(
+    frames.slice(1, 4).map((f) => f.match(/^id: (\d+)$/m)?.[1]),
+    ["2", "3", "4"],
+  );
 });
 
 Deno.test("the setup carries the agent's instruction, Google Search and the mode's modality", async () => {
-  await using h = startHarness({ GEMINI_VOICE: "Kore", GEMINI_AUDIO_MODEL: "native-audio" });
+  await using h = startHarness({
+    GEMINI_VOICE: "Kore",
+    GEMINI_AUDIO_MODEL: "native-audio",
+  });
   await h.open("text-mode");
   const textSetup = (await h.fake.connection(0)).setup;
   assert.equal(textSetup.model, "models/gemini-live-2.5-flash-preview");
@@ -61,7 +90,8 @@ Deno.test("the setup carries the agent's instruction, Google Search and the mode
   assert.equal(audioSetup.model, "models/native-audio");
   assert.deepEqual(audioSetup.generationConfig.responseModalities, ["AUDIO"]);
   assert.equal(
-    audioSetup.generationConfig.speechConfig.voiceConfig.prebuiltVoiceConfig.voiceName,
+    audioSetup.generationConfig.speechConfig.voiceConfig.prebuiltVoiceConfig
+      .voiceName,
     "Kore",
   );
   assert.deepEqual(audioSetup.inputAudioTranscription, {});
@@ -70,7 +100,10 @@ Deno.test("the setup carries the agent's instruction, Google Search and the mode
 });
 
 Deno.test("AGENT_INSTRUCTION and GEMINI_MODEL change what the agent is set up with", async () => {
-  await using h = startHarness({ AGENT_INSTRUCTION: "Be brief.", GEMINI_MODEL: "other-live" });
+  await using h = startHarness({
+    AGENT_INSTRUCTION: "Be brief.",
+    GEMINI_MODEL: "other-live",
+  });
   await h.open("custom");
   const { setup } = await h.fake.connection(0);
   assert.equal(setup.model, "models/other-live");
@@ -83,7 +116,10 @@ Deno.test("microphone audio reaches Gemini byte for byte and the spoken answer c
   const upstream = await h.fake.connection(0);
 
   const spoken = pcm(3200, 7);
-  assert.equal((await h.send("voice", audio(spoken), { Cookie: cookie })).status, 200);
+  assert.equal(
+    (await h.send("voice", audio(spoken), { Cookie: cookie })).status,
+    200,
+  );
   const input = (await upstream.nextRealtimeInput()).realtimeInput.audio;
   assert.equal(input.mimeType, "audio/pcm;rate=16000");
   assert.deepEqual(fromBase64(input.data), spoken);
@@ -103,7 +139,10 @@ Deno.test("barge-in is forwarded as interrupted, then the turn ends", async () =
   await sse.nextJson();
   upstream.interrupted();
   assert.deepEqual(await sse.nextJson(), { interrupted: true });
-  assert.deepEqual(await sse.nextJson(), { turn_complete: true, interrupted: false });
+  assert.deepEqual(await sse.nextJson(), {
+    turn_complete: true,
+    interrupted: false,
+  });
 });
 
 Deno.test("voice sessions get live transcripts of both sides and the turn's sources", async () => {
@@ -121,18 +160,45 @@ Deno.test("voice sessions get live transcripts of both sides and the turn's sour
   upstream.turnComplete();
   upstream.usage(12, 34);
 
-  assert.deepEqual(await sse.nextJson("transcript"), { role: "user", text: "What is ", final: false });
-  assert.deepEqual(await sse.nextJson("transcript"), { role: "user", text: "What is Deno?", final: false });
-  assert.deepEqual(await sse.nextJson("transcript"), { role: "user", text: "What is Deno?", final: true });
-  assert.deepEqual(await sse.nextJson("transcript"), { role: "model", text: "A runtime.", final: false });
-  assert.deepEqual(await sse.nextJson("transcript"), { role: "model", text: "A runtime.", final: true });
+  assert.deepEqual(await sse.nextJson("transcript"), {
+    role: "user",
+    text: "What is ",
+    final: false,
+  });
+  assert.deepEqual(await sse.nextJson("transcript"), {
+    role: "user",
+    text: "What is Deno?",
+    final: false,
+  });
+  assert.deepEqual(await sse.nextJson("transcript"), {
+    role: "user",
+    text: "What is Deno?",
+    final: true,
+  });
+  assert.deepEqual(await sse.nextJson("transcript"), {
+    role: "model",
+    text: "A runtime.",
+    final: false,
+  });
+  assert.deepEqual(await sse.nextJson("transcript"), {
+    role: "model",
+    text: "A runtime.",
+    final: true,
+  });
   assert.deepEqual(await sse.nextJson("sources"), {
     sources: [
-      { title: "deno.com", uri: "https://example.test/r/1", domain: "deno.com" },
+      {
+        title: "deno.com",
+        uri: "https://example.test/r/1",
+        domain: "deno.com",
+      },
       { title: "wikipedia.org", uri: "https://example.test/r/2" },
     ],
   });
-  assert.deepEqual(await sse.nextJson(), { turn_complete: true, interrupted: false });
+  assert.deepEqual(await sse.nextJson(), {
+    turn_complete: true,
+    interrupted: false,
+  });
   assert.deepEqual(await sse.nextJson("usage"), {
     prompt_tokens: 12,
     response_tokens: 34,
@@ -150,8 +216,14 @@ Deno.test("two concurrent sessions never see each other's messages", async () =>
 
   await h.send("alice", text("from alice"), { "X-Session-Token": a.token });
   await h.send("bob", text("from bob"), { "X-Session-Token": b.token });
-  assert.equal((await upA.nextClientContent()).clientContent.turns[0].parts[0].text, "from alice");
-  assert.equal((await upB.nextClientContent()).clientContent.turns[0].parts[0].text, "from bob");
+  assert.equal(
+    (await upA.nextClientContent()).clientContent.turns[0].parts[0].text,
+    "from alice",
+  );
+  assert.equal(
+    (await upB.nextClientContent()).clientContent.turns[0].parts[0].text,
+    "from bob",
+  );
   assert.equal(upA.received.length + upB.received.length, 0);
 
   upB.text("for bob");
@@ -161,7 +233,9 @@ Deno.test("two concurrent sessions never see each other's messages", async () =>
   await assert.rejects(a.sse.next(200), /no event in time/);
 
   // Bob's token does not open or write to Alice's session.
-  const stolen = await h.send("alice", text("x"), { "X-Session-Token": b.token });
+  const stolen = await h.send("alice", text("x"), {
+    "X-Session-Token": b.token,
+  });
   assert.equal(stolen.status, 403);
   await stolen.body?.cancel();
 });
@@ -191,7 +265,10 @@ Deno.test("reconnecting within the grace period continues the same Live session"
   assert.equal(second.token, first.token);
   assert.equal((await second.sse.nextJson()).data, "said while away");
   await h.send("again", text("back"), { "X-Session-Token": first.token });
-  assert.equal((await upstream.nextClientContent()).clientContent.turns[0].parts[0].text, "back");
+  assert.equal(
+    (await upstream.nextClientContent()).clientContent.turns[0].parts[0].text,
+    "back",
+  );
   assert.equal(h.fake.connections.length, 1);
 });
 
@@ -199,17 +276,27 @@ Deno.test("Start Audio reopens the stream with is_audio=true and the upstream in
   await using h = startHarness();
   const textStream = await h.open("switch");
   const textUpstream = await h.fake.connection(0);
-  const audioStream = await h.open("switch", { isAudio: true, token: textStream.token });
+  const audioStream = await h.open("switch", {
+    isAudio: true,
+    token: textStream.token,
+  });
   assert.equal(audioStream.token, textStream.token);
   await textStream.sse.ended();
   const audioUpstream = await h.fake.connection(1);
-  assert.deepEqual(audioUpstream.setup.generationConfig.responseModalities, ["AUDIO"]);
+  assert.deepEqual(audioUpstream.setup.generationConfig.responseModalities, [
+    "AUDIO",
+  ]);
   await textUpstream.closed;
 
-  await h.send("switch", audio(pcm(640)), { "X-Session-Token": textStream.token });
+  await h.send("switch", audio(pcm(640)), {
+    "X-Session-Token": textStream.token,
+  });
   assert.ok((await audioUpstream.nextRealtimeInput()).realtimeInput.audio);
   audioUpstream.text("late text");
-  assert.deepEqual(await audioStream.sse.nextJson(), { mime_type: "text/plain", data: "late text" });
+  assert.deepEqual(await audioStream.sse.nextJson(), {
+    mime_type: "text/plain",
+    data: "late text",
+  });
 });
 
 Deno.test("a live session id cannot be taken over without its token", async () => {
@@ -255,18 +342,30 @@ Deno.test("bad requests get a JSON error with the right status and reach no agen
     [400, () => h.send("guarded", { mime_type: "text/plain" }, auth)],
     [400, () => h.send("guarded", { mime_type: "text/plain", data: 5 }, auth)],
     [400, () => h.send("guarded", text("   "), auth)],
-    [400, () => h.send("guarded", { mime_type: "audio/pcm", data: "###" }, auth)],
-    [400, () => h.send("guarded", { mime_type: "audio/pcm", data: "AAAA" }, auth)],
+    [
+      400,
+      () => h.send("guarded", { mime_type: "audio/pcm", data: "###" }, auth),
+    ],
+    [
+      400,
+      () => h.send("guarded", { mime_type: "audio/pcm", data: "AAAA" }, auth),
+    ],
     [401, () => h.send("guarded", text("hi"))],
     [403, () => h.send("guarded", text("hi"), { "X-Session-Token": "wrong" })],
     [404, () => h.send("nobody", text("hi"), auth)],
     [413, () => h.send("guarded", text("x".repeat(4096)), auth)],
-    [415, () => h.send("guarded", { mime_type: "image/png", data: "AAAA" }, auth)],
+    [
+      415,
+      () => h.send("guarded", { mime_type: "image/png", data: "AAAA" }, auth),
+    ],
   ];
   for (const [status, request] of cases) {
     const response = await request();
     assert.equal(response.status, status, `${status} expected`);
-    assert.match(response.headers.get("content-type") ?? "", /application\/json/);
+    assert.match(
+      response.headers.get("content-type") ?? "",
+      /application\/json/,
+    );
     const body = await response.json();
     assert.equal(typeof body.error, "string");
     assert.ok(body.error.length > 10, body.error);
@@ -284,7 +383,9 @@ Deno.test("without credentials the page still loads and each session is told wha
   const error = await sse.nextJson("error");
   assert.equal(error.fatal, true);
   assert.match(error.error, /GOOGLE_API_KEY/);
-  const response = await h.send("nokey", text("hi"), { "X-Session-Token": token });
+  const response = await h.send("nokey", text("hi"), {
+    "X-Session-Token": token,
+  });
   assert.equal(response.status, 503);
   assert.match((await response.json()).error, /GOOGLE_API_KEY/);
   assert.equal(h.fake.connections.length, 0);
@@ -300,7 +401,9 @@ Deno.test("a key Gemini rejects is reported as a fatal error naming the key", as
 });
 
 Deno.test("a model Gemini does not know is reported as fatal", async () => {
-  await using h = startHarness({ GEMINI_MODEL: "nope" }, { models: ["gemini-live-2.5-flash-preview"] });
+  await using h = startHarness({ GEMINI_MODEL: "nope" }, {
+    models: ["gemini-live-2.5-flash-preview"],
+  });
   const { sse } = await h.open("badmodel");
   const error = await sse.nextJson("error");
   assert.equal(error.fatal, true);
@@ -317,11 +420,16 @@ Deno.test("when Gemini drops the connection the page is told and the next messag
     error: "The connection to Gemini ended: Internal error encountered.",
     fatal: false,
   });
-  const response = await h.send("drop", text("still there?"), { "X-Session-Token": token });
+  const response = await h.send("drop", text("still there?"), {
+    "X-Session-Token": token,
+  });
   assert.equal(response.status, 200);
   await response.body?.cancel();
   const second = await h.fake.connection(1);
-  assert.equal((await second.nextClientContent()).clientContent.turns[0].parts[0].text, "still there?");
+  assert.equal(
+    (await second.nextClientContent()).clientContent.turns[0].parts[0].text,
+    "still there?",
+  );
 });
 
 Deno.test("messages posted while the agent connects are delivered in order", async () => {
@@ -337,7 +445,9 @@ Deno.test("messages posted while the agent connects are delivered in order", asy
   const upstream = await h.fake.connection(0);
   const got = [];
   for (let i = 0; i < 3; i++) {
-    got.push((await upstream.nextClientContent()).clientContent.turns[0].parts[0].text);
+    got.push(
+      (await upstream.nextClientContent()).clientContent.turns[0].parts[0].text,
+    );
   }
   assert.deepEqual(got, ["one", "two", "three"]);
 });
@@ -370,7 +480,15 @@ Deno.test("the page and its assets are served with their content types, nothing 
     if (status === 200) assert.ok(body.length > 0);
   }
   const page = await (await fetch(h.baseUrl + "/")).text();
-  for (const id of ["messages", "messageForm", "message", "sendButton", "startAudioButton"]) {
+  for (
+    const id of [
+      "messages",
+      "messageForm",
+      "message",
+      "sendButton",
+      "startAudioButton",
+    ]
+  ) {
     assert.match(page, new RegExp(`id="${id}"`));
   }
 });

@@ -20,14 +20,20 @@ export class SseClient {
 
   private constructor(response: Response) {
     this.response = response;
-    this.#reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    this.#reader = response.body!.pipeThrough(new TextDecoderStream())
+      .getReader();
   }
 
   /** Opens a stream; throws with the body when the status is not 200. */
-  static async open(url: string, headers: HeadersInit = {}): Promise<SseClient> {
+  static async open(
+    url: string,
+    headers: HeadersInit = {},
+  ): Promise<SseClient> {
     const response = await fetch(url, { headers });
     if (response.status !== 200) {
-      throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+      throw new Error(
+        `GET ${url}: ${response.status} ${await response.text()}`,
+      );
     }
     return new SseClient(response);
   }
@@ -39,10 +45,16 @@ export class SseClient {
       const left = deadline - Date.now();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("no event in time")), Math.max(left, 0));
+        timer = setTimeout(
+          () => reject(new Error("no event in time")),
+          Math.max(left, 0),
+        );
       });
       try {
-        const { value, done } = await Promise.race([this.#reader.read(), timeout]);
+        const { value, done } = await Promise.race([
+          this.#reader.read(),
+          timeout,
+        ]);
         if (done) throw new Error("stream ended");
         this.#parse(value);
       } finally {
@@ -53,7 +65,10 @@ export class SseClient {
   }
 
   /** The next event that passes `test`, skipping others. */
-  async nextWhere(test: (e: SseEvent) => boolean, timeoutMs = 5000): Promise<SseEvent> {
+  async nextWhere(
+    test: (e: SseEvent) => boolean,
+    timeoutMs = 5000,
+  ): Promise<SseEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const event = await this.next(Math.max(deadline - Date.now(), 1));
@@ -64,7 +79,9 @@ export class SseClient {
   /** The next event named `name`, its data parsed as JSON. */
   // deno-lint-ignore no-explicit-any
   async nextJson(name = "message", timeoutMs = 5000): Promise<any> {
-    return JSON.parse((await this.nextWhere((e) => e.event === name, timeoutMs)).data);
+    return JSON.parse(
+      (await this.nextWhere((e) => e.event === name, timeoutMs)).data,
+    );
   }
 
   /** Resolves when the server ends the stream (after any remaining events). */

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { FakeLiveServer } from "./fake_live_server.ts";
+import { SseClient } from "./sse_client.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+
+/** Runs `main.ts` as an operator would: its own process, in a folder holding `.env`. */
+async function runMain(dotEnv: string, env: Record<string, string>) {
+  const cwd = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${cwd}/.env`, dotEnv);
+  const inherited: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
+    const value = Deno.env.get(name);
+    if (value) inherited[name] = value;
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-sys",
+      "--config",
+      CONFIG,
+      MAIN,
+    ],
+    cwd,
+    clearEnv: true,
+    env: { ...inherited, ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output: string[] = [];
+  let listening!: (url: string) => void;
+  const url = new Promise<string>((resolve) => listening = resolve);
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      output.push(chunk);
+      const match = output.join("").match(/Listening on (http:\/\/\S+)/);
+      if (match) listening(match[1]);
+    }
+  };
+  const done = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  return {
+    url: await url,
+    output: () => output.join(""),
+    async stop() {
+      child.kill("SIGTERM");
+      const status = await child.status;
+      await done;
+      await Deno.remove(cwd, { recursive: true });
+      return status;
+    },
+  };
+}
+
+Deno.test("main.ts reads .env from its working directory, and the environment wins", async () => {
+  const fake = FakeLiveServer.start({ apiKey: "key-from-dotenv" });
+  const service = await runMain(
+    `PORT=1\nGOOGLE_API_KEY=key-from-dotenv\nGOOGLE_GEMINI_BASE_URL=${fake.url}\n`,
+    { PORT: "0" },
+  );
+  try {
+    const sse = await SseClient.open(`${service.url}/events/from-env`);
+    assert.equal((await sse.next()).event, "session");
+    const upstream = await fake.connection(0);
+    assert.equal(upstream.setup.model, "models/gemini-live-2.5-flash-preview");
+    await sse.close();
+  } finally {
+    const status = await service.stop();
+    assert.equal(status.code, 0, service.output());
+    await fake.close();
+  }
+});
+
+Deno.test("without a key main.ts serves the page and warns once, naming what to set", async () => {
+  const service = await runMain("PORT=0\n", {});
+  try {
+    const page = await fetch(`${service.url}/`);
+    assert.equal(page.status, 200);
+    await page.body?.cancel();
+    for (const id of ["one", "two"]) {
+      const sse = await SseClient.open(`${service.url}/events/${id}`);
+      const error = await sse.nextJson("error");
+      assert.equal(error.fatal, true);
+      assert.match(error.error, /GOOGLE_API_KEY/);
+      await sse.close();
+    }
+  } finally {
+    await service.stop();
+  }
+  const warnings =
+    service.output().match(/No Gemini credentials are configured/g) ?? [];
+  assert.equal(warnings.length, 1, service.output());
+});
