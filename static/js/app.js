@@ -328,7 +328,7 @@ function endAgentTurn() {
   currentAgentTurn = null;
 }
 
-/** @param {Array<{ title?: unknown, uri?: unknown }>} sources */
+/** @param {Array<{ title?: unknown, uri?: unknown, domain?: unknown }>} sources */
 function showSources(sources) {
   const turn = currentAgentTurn ?? lastAgentTurn ?? ensureAgentTurn();
   for (const source of sources) {
@@ -355,7 +355,11 @@ function showSources(sources) {
       turn.sources = list;
     }
 
-    const domain = url.hostname.replace(/^www\./, "");
+    // Grounding links are redirects through Google, so the API's own domain
+    // says better where a source lives than the link's host does.
+    const domain = typeof source.domain === "string" && source.domain
+      ? source.domain
+      : url.hostname.replace(/^www\./, "");
     const title = typeof source.title === "string" && source.title.trim()
       ? source.title.trim()
       : domain;
