@@ -17,8 +17,8 @@ import type { AgentEvent, Source } from "./agent_event.ts";
  * ```
  */
 export class LiveMessageMapper {
-  #userText = "";
-  #modelText = "";
+  #user = new Utterance("user");
+  #model = new Utterance("model");
   #sources = new Map<string, Source>();
 
   /** Maps one server message to the events it carries, in order. */
@@ -27,12 +27,12 @@ export class LiveMessageMapper {
     const content = message.serverContent;
     if (content) {
       if (content.inputTranscription) {
-        this.#transcribeUser(content.inputTranscription, events);
+        this.#user.add(content.inputTranscription, events);
       }
       const parts = content.modelTurn?.parts ?? [];
       if (parts.length > 0 || content.outputTranscription) {
         // The model answering means the user's utterance is over.
-        this.#finishUser(events);
+        this.#user.finish(events);
       }
       for (const part of parts) {
         if (part.thought) continue;
@@ -43,7 +43,7 @@ export class LiveMessageMapper {
         }
       }
       if (content.outputTranscription) {
-        this.#transcribeModel(content.outputTranscription, events);
+        this.#model.add(content.outputTranscription, events);
       }
       for (const chunk of content.groundingMetadata?.groundingChunks ?? []) {
         const web = chunk.web;
@@ -79,60 +79,42 @@ export class LiveMessageMapper {
     return events;
   }
 
-  #transcribeUser(piece: Transcription, events: AgentEvent[]): void {
-    this.#userText += piece.text ?? "";
-    if (piece.finished) return this.#finishUser(events);
-    if (piece.text) {
-      events.push({
-        type: "transcript",
-        role: "user",
-        text: this.#userText,
-        final: false,
-      });
-    }
-  }
-
-  #transcribeModel(piece: Transcription, events: AgentEvent[]): void {
-    this.#modelText += piece.text ?? "";
-    if (piece.finished) return this.#finishModel(events);
-    if (piece.text) {
-      events.push({
-        type: "transcript",
-        role: "model",
-        text: this.#modelText,
-        final: false,
-      });
-    }
-  }
-
-  #finishUser(events: AgentEvent[]): void {
-    if (!this.#userText) return;
-    events.push({
-      type: "transcript",
-      role: "user",
-      text: this.#userText,
-      final: true,
-    });
-    this.#userText = "";
-  }
-
-  #finishModel(events: AgentEvent[]): void {
-    if (!this.#modelText) return;
-    events.push({
-      type: "transcript",
-      role: "model",
-      text: this.#modelText,
-      final: true,
-    });
-    this.#modelText = "";
-  }
-
   #endTurn(events: AgentEvent[]): void {
-    this.#finishUser(events);
-    this.#finishModel(events);
+    this.#user.finish(events);
+    this.#model.finish(events);
     if (this.#sources.size > 0) {
       events.push({ type: "sources", sources: [...this.#sources.values()] });
       this.#sources.clear();
     }
+  }
+}
+
+/** One side's speech in the current turn, transcribed piece by piece. */
+class Utterance {
+  #text = "";
+  constructor(readonly role: "user" | "model") {}
+
+  add(piece: Transcription, events: AgentEvent[]): void {
+    this.#text += piece.text ?? "";
+    if (piece.finished) return this.finish(events);
+    if (piece.text) {
+      events.push({
+        type: "transcript",
+        role: this.role,
+        text: this.#text,
+        final: false,
+      });
+    }
+  }
+
+  finish(events: AgentEvent[]): void {
+    if (!this.#text) return;
+    events.push({
+      type: "transcript",
+      role: this.role,
+      text: this.#text,
+      final: true,
+    });
+    this.#text = "";
   }
 }
