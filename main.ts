@@ -8,6 +8,7 @@ import { agentConfig } from "./agent/agent_config.ts";
 import { MISSING_CREDENTIALS_MESSAGE } from "./agent/gemini_credentials.ts";
 import { GeminiLiveConnector } from "./agent/gemini_live_connector.ts";
 import { createApp } from "./server/app.ts";
+import { InFlightRequests } from "./server/in_flight_requests.ts";
 import { withDotEnv } from "./server/dot_env.ts";
 import { createLogger } from "./server/logger.ts";
 import { serverConfig } from "./server/server_config.ts";
@@ -17,7 +18,7 @@ import { SessionRegistry } from "./server/session_registry.ts";
 export interface Service {
   server: Deno.HttpServer<Deno.NetAddr>;
   registry: SessionRegistry;
-  /** Closes every session, then stops serving. */
+  /** Ends every session (pages are told to reconnect), then stops serving, in bounded time. */
   shutdown(): Promise<void>;
 }
 
@@ -39,10 +40,11 @@ export function startService(env: Record<string, string | undefined>): Service {
     connector: new GeminiLiveConnector(agent),
     logger,
     sessionGraceMs: config.sessionGraceMs,
-    heartbeatMs: config.heartbeatMs,
-    maxPendingEvents: config.maxPendingEvents,
+    limits: config.limits,
   });
+  const inFlight = new InFlightRequests();
   const app = createApp({
+    inFlight,
     registry,
     logger,
     maxBodyBytes: config.maxBodyBytes,
@@ -62,8 +64,20 @@ export function startService(env: Record<string, string | undefined>): Service {
     server,
     registry,
     shutdown: async () => {
-      registry.closeAll();
-      await server.shutdown();
+      logger.info("Shutting down: asking every page to reconnect");
+      registry.drain("The server is restarting; this page reconnects in a moment");
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      // Requests already in flight finish (new ones get 503) before the
+      // server stops reading from its connections.
+      if (!await inFlight.settled(config.shutdownTimeoutMs)) {
+        logger.warn(`${inFlight.count} requests still in flight; stopping anyway`);
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        server.shutdown(),
+        new Promise((resolve) => timer = setTimeout(resolve, Math.max(deadline - Date.now(), 0))),
+      ]);
+      clearTimeout(timer);
     },
   };
 }

@@ -2,6 +2,7 @@ import { googleSearchAgent } from "./agent_definition.ts";
 import { geminiCredentials } from "./gemini_credentials.ts";
 import type { GeminiLiveOptions } from "./gemini_live_connector.ts";
 import { DEFAULT_VOICE } from "./live_connect_params.ts";
+import { DEFAULT_RETRY_POLICY } from "./retry_delay.ts";
 
 /**
  * Reads the agent's settings from environment variables (see README).
@@ -25,9 +26,30 @@ export function agentConfig(
     }),
     credentials,
     voice: env.GEMINI_VOICE || DEFAULT_VOICE,
-    baseUrl:
-      (vertex ? env.GOOGLE_VERTEX_BASE_URL : env.GOOGLE_GEMINI_BASE_URL) ||
+    baseUrl: (vertex ? env.GOOGLE_VERTEX_BASE_URL : env.GOOGLE_GEMINI_BASE_URL) ||
       undefined,
-    connectTimeoutMs: 15_000,
+    connectTimeoutMs: positiveInteger(env, "LIVE_CONNECT_TIMEOUT_MS", 15_000),
+    compression: {
+      triggerTokens: positiveInteger(env, "CONTEXT_TRIGGER_TOKENS", 25_600),
+      targetTokens: positiveInteger(env, "CONTEXT_TARGET_TOKENS", 12_800),
+    },
+    retry: DEFAULT_RETRY_POLICY,
+    // About four minutes of 16 kHz audio as base64: enough for any reconnect.
+    maxQueuedBytes: 10 << 20,
   };
+}
+
+function positiveInteger(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) === 0) {
+    throw new RangeError(
+      `Cannot read config: \`${name}\` must be a positive integer, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return Number(raw);
 }

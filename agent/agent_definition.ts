@@ -24,8 +24,7 @@ export interface AgentDefinition {
 export const DEFAULT_MODEL = "gemini-live-2.5-flash-preview";
 
 /** The reference sample's instruction. */
-export const DEFAULT_INSTRUCTION =
-  "Answer the question using the Google Search tool.";
+export const DEFAULT_INSTRUCTION = "Answer the question using the Google Search tool.";
 
 /** Settings that shape the default agent, read once from the environment. */
 export interface AgentSettings {

@@ -1,9 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  DEFAULT_INSTRUCTION,
-  DEFAULT_MODEL,
-  googleSearchAgent,
-} from "./agent_definition.ts";
+import { DEFAULT_INSTRUCTION, DEFAULT_MODEL, googleSearchAgent } from "./agent_definition.ts";
 
 Deno.test("the default agent is the reference google_search_agent", () => {
   const agent = googleSearchAgent();

@@ -38,7 +38,9 @@ export type AgentEvent =
   | { type: "sources"; sources: Source[] }
   /** Token usage of the session so far. */
   | { type: "usage"; usage: Usage }
-  /** The upstream connection ended without our asking. */
+  /** A problem that is being worked around (e.g. reconnecting); tell, don't stop. */
+  | { type: "warning"; message: string }
+  /** The session ended without our asking and will not come back by itself. */
   | { type: "closed"; message: string; fatal: boolean };
 
 /** Which kind of answer a session asks the model for. */

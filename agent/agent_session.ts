@@ -1,17 +1,29 @@
 import type { AgentEvent, ResponseMode } from "./agent_event.ts";
 
-/** An open conversation with the agent, in one response mode. */
+/**
+ * An open conversation with the agent, in one response mode. It keeps itself
+ * connected: input given while it (re)connects is queued and delivered in
+ * order once it is back.
+ */
 export interface AgentSession {
-  /** Sends a complete user turn of text. */
+  /**
+   * Sends a complete user turn of text.
+   *
+   * @throws {AgentError} when the session has ended or its queue is full.
+   */
   sendText(text: string): void;
-  /** Streams microphone audio: base64 of 16 kHz 16-bit LE mono PCM, as given. */
+  /**
+   * Streams microphone audio: base64 of 16 kHz 16-bit LE mono PCM, as given.
+   *
+   * @throws {AgentError} when the session has ended or its queue is full.
+   */
   sendAudio(base64Pcm: string): void;
-  /** Ends the conversation; no `closed` event follows. */
+  /** Ends the conversation; no event follows. */
   close(): void;
 }
 
-/** What {@link AgentConnector.connect} needs to open a session. */
-export interface ConnectOptions {
+/** What {@link AgentConnector.open} needs to open a session. */
+export interface OpenOptions {
   mode: ResponseMode;
   /** Receives every event of the session, in order. */
   onEvent: (event: AgentEvent) => void;
@@ -23,9 +35,8 @@ export interface ConnectOptions {
  */
 export interface AgentConnector {
   /**
-   * Resolves once the session is ready to take input.
-   *
-   * @throws {AgentError} when the session cannot be opened.
+   * Starts a session at once; it connects in the background and reports
+   * problems as events (`warning` while it retries, `closed` when it gives up).
    */
-  connect(options: ConnectOptions): Promise<AgentSession>;
+  open(options: OpenOptions): AgentSession;
 }

@@ -1,44 +1,50 @@
 import { GoogleGenAI, type Session } from "@google/genai";
 import type { AgentDefinition } from "./agent_definition.ts";
 import { AgentError } from "./agent_error.ts";
-import type {
-  AgentConnector,
-  AgentSession,
-  ConnectOptions,
-} from "./agent_session.ts";
-import {
-  type GeminiCredentials,
-  MISSING_CREDENTIALS_MESSAGE,
-} from "./gemini_credentials.ts";
+import type { ResponseMode } from "./agent_event.ts";
+import type { AgentConnector, AgentSession, OpenOptions } from "./agent_session.ts";
+import { type GeminiCredentials, MISSING_CREDENTIALS_MESSAGE } from "./gemini_credentials.ts";
 import { liveCloseCause } from "./live_close_cause.ts";
-import { liveConnectParams } from "./live_connect_params.ts";
-import { LiveMessageMapper } from "./live_message_mapper.ts";
+import { type ContextCompression, liveConnectParams } from "./live_connect_params.ts";
+import type { LinkHandlers, LiveLink } from "./live_link.ts";
+import { ResilientLiveSession } from "./resilient_live_session.ts";
+import type { RetryPolicy } from "./retry_delay.ts";
 
 /** Everything the Gemini connector needs, read once at start-up. */
 export interface GeminiLiveOptions {
   agent: AgentDefinition;
-  /** `null` makes every connect fail with a message saying what to set. */
+  /** `null` makes every session end at once with a message saying what to set. */
   credentials: GeminiCredentials | null;
   voice: string;
   /** Another endpoint for the API (`GOOGLE_GEMINI_BASE_URL`), as tests use. */
   baseUrl?: string;
-  /** How long to wait for `setupComplete` before giving up. */
+  /** How long to wait for `setupComplete` before trying again. */
   connectTimeoutMs: number;
+  /** Sliding-window compression, so long (voice) sessions are not cut off. */
+  compression: ContextCompression;
+  retry: RetryPolicy;
+  /** Input kept per session while it reconnects, in bytes. */
+  maxQueuedBytes: number;
 }
 
 /**
- * Opens one Gemini Live session (`ai.live.connect`) per call.
+ * Opens Gemini Live sessions (`ai.live.connect`), one per browser session,
+ * each kept alive across `goAway`s and dropped connections.
  *
  * @example
  * ```ts
  * import { googleSearchAgent } from "./agent_definition.ts";
+ * import { DEFAULT_RETRY_POLICY } from "./retry_delay.ts";
  * const connector = new GeminiLiveConnector({
  *   agent: googleSearchAgent(),
  *   credentials: { kind: "api_key", apiKey: "…" },
  *   voice: "Puck",
  *   connectTimeoutMs: 15_000,
+ *   compression: { triggerTokens: 25_600, targetTokens: 12_800 },
+ *   retry: DEFAULT_RETRY_POLICY,
+ *   maxQueuedBytes: 8 << 20,
  * });
- * const session = await connector.connect({ mode: "text", onEvent: console.log });
+ * const session = connector.open({ mode: "text", onEvent: console.log });
  * session.sendText("Who won the 2024 Tour de France?");
  * ```
  */
@@ -48,18 +54,26 @@ export class GeminiLiveConnector implements AgentConnector {
 
   constructor(options: GeminiLiveOptions) {
     this.#options = options;
-    this.#ai = options.credentials
-      ? createClient(options.credentials, options.baseUrl)
-      : null;
+    this.#ai = options.credentials ? createClient(options.credentials, options.baseUrl) : null;
   }
 
-  async connect({ mode, onEvent }: ConnectOptions): Promise<AgentSession> {
-    if (!this.#ai) {
-      throw new AgentError(MISSING_CREDENTIALS_MESSAGE, { fatal: true });
-    }
-    const { agent, voice, connectTimeoutMs } = this.#options;
-    const { model, config } = liveConnectParams(agent, mode, voice);
-    const mapper = new LiveMessageMapper();
+  open({ mode, onEvent }: OpenOptions): AgentSession {
+    return new ResilientLiveSession({
+      dial: (handle, handlers) => this.#dial(mode, handle, handlers),
+      onEvent,
+      retry: this.#options.retry,
+      maxQueuedBytes: this.#options.maxQueuedBytes,
+    });
+  }
+
+  async #dial(
+    mode: ResponseMode,
+    resumeHandle: string | undefined,
+    handlers: LinkHandlers,
+  ): Promise<LiveLink> {
+    if (!this.#ai) throw new AgentError(MISSING_CREDENTIALS_MESSAGE, { fatal: true });
+    const { agent, voice, connectTimeoutMs, compression } = this.#options;
+    const { model, config } = liveConnectParams(agent, mode, { voice, resumeHandle, compression });
     let state: "connecting" | "open" | "closed" = "connecting";
     let refusal: { code: number; reason: string } | undefined;
 
@@ -67,12 +81,9 @@ export class GeminiLiveConnector implements AgentConnector {
       model,
       config,
       callbacks: {
-        onmessage: (message) => {
-          // The SDK hands over messages that came with setupComplete before
-          // connect() resolves, so "connecting" must pass them on too.
-          if (state === "closed") return;
-          for (const event of mapper.map(message)) onEvent(event);
-        },
+        // The SDK hands over messages that came with setupComplete before
+        // connect() resolves, so "connecting" must pass them on too.
+        onmessage: (message) => state !== "closed" && handlers.onMessage(message),
         onclose: (event) => {
           // 1006 means no close frame came: the cause is the error, not a refusal.
           if (state === "connecting" && event.code !== 1006) {
@@ -80,10 +91,7 @@ export class GeminiLiveConnector implements AgentConnector {
           }
           if (state !== "open") return;
           state = "closed";
-          onEvent({
-            type: "closed",
-            ...liveCloseCause(event.code, event.reason),
-          });
+          handlers.onClose(event.code, event.reason);
         },
       },
     });
@@ -95,24 +103,16 @@ export class GeminiLiveConnector implements AgentConnector {
       connecting.then((late) => late.close(), () => {});
       if (refusal) {
         const cause = liveCloseCause(refusal.code, refusal.reason);
-        throw new AgentError(cause.message, {
-          fatal: cause.fatal,
-          cause: error,
-        });
+        throw new AgentError(cause.message, { fatal: cause.fatal, cause: error });
       }
       const detail = error instanceof Error ? error.message : String(error);
-      throw new AgentError(`Cannot reach Gemini: ${detail}`, {
-        fatal: false,
-        cause: error,
-      });
+      throw new AgentError(`Cannot reach Gemini: ${detail}`, { fatal: false, cause: error });
     }
     state = "open";
     // The WebSocket drops what is sent after it closed without a word, so say it.
     const ensureOpen = () => {
       if (state !== "open") {
-        throw new AgentError("The conversation with Gemini has ended", {
-          fatal: false,
-        });
+        throw new AgentError("The Live connection has closed", { fatal: false });
       }
     };
     return {
@@ -125,9 +125,7 @@ export class GeminiLiveConnector implements AgentConnector {
       },
       sendAudio: (data) => {
         ensureOpen();
-        session.sendRealtimeInput({
-          audio: { data, mimeType: "audio/pcm;rate=16000" },
-        });
+        session.sendRealtimeInput({ audio: { data, mimeType: "audio/pcm;rate=16000" } });
       },
       close: () => {
         if (state === "closed") return;
@@ -138,10 +136,7 @@ export class GeminiLiveConnector implements AgentConnector {
   }
 }
 
-function createClient(
-  credentials: GeminiCredentials,
-  baseUrl?: string,
-): GoogleGenAI {
+function createClient(credentials: GeminiCredentials, baseUrl?: string): GoogleGenAI {
   const httpOptions = baseUrl ? { baseUrl } : undefined;
   if (credentials.kind === "api_key") {
     return new GoogleGenAI({ apiKey: credentials.apiKey, httpOptions });

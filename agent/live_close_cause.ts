@@ -27,8 +27,7 @@ export function liveCloseCause(code: number, reason: string): LiveCloseCause {
   const detail = reason.trim() || `connection closed with code ${code}`;
   if (fatal) {
     return {
-      message:
-        `Gemini refused the session: ${detail} (check GOOGLE_API_KEY and GEMINI_MODEL)`,
+      message: `Gemini refused the session: ${detail} (check GOOGLE_API_KEY and GEMINI_MODEL)`,
       fatal,
     };
   }

@@ -35,7 +35,7 @@ Deno.test("both modes give the model Google Search", () => {
 });
 
 Deno.test("text mode configures no voice and no transcription", () => {
-  const { config } = liveConnectParams(agent, "text", "Kore");
+  const { config } = liveConnectParams(agent, "text", { voice: "Kore" });
   assert.equal(config.speechConfig, undefined);
   assert.equal(config.inputAudioTranscription, undefined);
   assert.equal(config.outputAudioTranscription, undefined);
@@ -48,7 +48,7 @@ Deno.test("audio mode asks the audio model for AUDIO answers", () => {
 });
 
 Deno.test("audio mode speaks with the chosen voice", () => {
-  const { config } = liveConnectParams(agent, "audio", "Kore");
+  const { config } = liveConnectParams(agent, "audio", { voice: "Kore" });
   assert.equal(
     config.speechConfig?.voiceConfig?.prebuiltVoiceConfig?.voiceName,
     "Kore",

@@ -4,7 +4,7 @@ import type { ServerSentEventMessage } from "./server_sent_event.ts";
 /**
  * Encodes an agent event as the browser sees it: the reference sample's
  * unnamed JSON events for text, audio and turn ends, named events for what
- * the reference lacks. `closed` becomes an `error` event.
+ * the reference lacks. `warning` and `closed` become `error` events.
  *
  * @example
  * ```ts
@@ -51,6 +51,8 @@ export function agentEventMessage(event: AgentEvent): ServerSentEventMessage {
           total_tokens: event.usage.totalTokens,
         }),
       };
+    case "warning":
+      return errorMessage(event.message, false);
     case "closed":
       return errorMessage(event.message, event.fatal);
   }

@@ -60,8 +60,7 @@ Deno.test("sources are a named sources event listing title, uri and domain", () 
     }),
     {
       event: "sources",
-      data:
-        '{"sources":[{"title":"A","uri":"https://a.example/","domain":"a.example"},' +
+      data: '{"sources":[{"title":"A","uri":"https://a.example/","domain":"a.example"},' +
         '{"title":"B","uri":"https://b.example/"}]}',
     },
   );

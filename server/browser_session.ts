@@ -4,29 +4,50 @@ import type { AgentConnector, AgentSession } from "../agent/agent_session.ts";
 import { agentEventMessage, errorMessage } from "./agent_event_message.ts";
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
+import { type NumberedMessage, ReplayBuffer } from "./replay_buffer.ts";
 import type { SendRequest } from "./send_request.ts";
 import type { ServerSentEventMessage } from "./server_sent_event.ts";
+
+/** Limits and intervals of browser sessions, from the server config. */
+export interface SessionLimits {
+  /** Interval of `:` comments on idle streams, so proxies keep them open. */
+  heartbeatMs: number;
+  /** Events kept for replay to a page that reconnects. */
+  replayEvents: number;
+  /** Bytes of events kept for replay. */
+  replayBytes: number;
+  /** Bytes queued for a page that stopped reading before its stream is dropped. */
+  streamBufferBytes: number;
+  /** The session ends after this long without input or output. */
+  idleTimeoutMs: number;
+  /** The session ends this long after it started, whatever happens. */
+  maxDurationMs: number;
+}
 
 /** What a {@link BrowserSession} needs from its owner. */
 export interface BrowserSessionOptions {
   id: string;
   token: string;
   isAudio: boolean;
+  /** Ids continue after this one, e.g. the `Last-Event-ID` of a page whose server restarted. */
+  firstEventId: number;
   connector: AgentConnector;
   logger: Logger;
-  heartbeatMs: number;
-  maxPendingEvents: number;
+  limits: SessionLimits;
   /** Called when the session's stream went away, to start the grace period. */
   onIdle: () => void;
+  /** Called when the session ended by itself (idle or too long). */
+  onEnd: () => void;
 }
 
 /** `retry:` sent to EventSource: come back soon after a drop. */
 const RECONNECT_MS = 2000;
 
 /**
- * One browser's conversation: its upstream agent session and the SSE stream
- * it currently reads. Streams come and go (reconnects, mode switches); the
- * session and its upstream outlive them until the registry closes it.
+ * One browser's conversation: its agent session and the SSE stream it reads
+ * now. Streams come and go (reconnects, mode switches); every event gets the
+ * next id of the session and is kept for replay, so a page that reconnects
+ * with `Last-Event-ID` receives exactly what it missed.
  */
 export class BrowserSession {
   /** The session id chosen by the browser. */
@@ -34,23 +55,29 @@ export class BrowserSession {
   /** The secret that binds requests to the browser that opened the session. */
   readonly token: string;
   readonly #options: BrowserSessionOptions;
+  readonly #replay: ReplayBuffer;
   #isAudio: boolean;
-  #nextEventId = 1;
-  #stream: ReadableStreamDefaultController<ServerSentEventMessage> | null =
-    null;
+  #lastId: number;
+  #deliveredId: number;
+  #stream: ReadableStreamDefaultController<ServerSentEventMessage> | null = null;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
-  #pending: ServerSentEventMessage[] = [];
-  #dropped = 0;
-  #upstream: Promise<AgentSession> | null = null;
-  #generation = 0;
+  #upstream: AgentSession | null = null;
   #fatal: string | null = null;
+  #replying = false;
+  #muted = false;
+  #lastActivity = Date.now();
+  #lifetime: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
   constructor(options: BrowserSessionOptions) {
     this.id = options.id;
     this.token = options.token;
     this.#isAudio = options.isAudio;
+    this.#lastId = this.#deliveredId = options.firstEventId;
     this.#options = options;
+    const { replayEvents, replayBytes } = options.limits;
+    this.#replay = new ReplayBuffer({ maxEvents: replayEvents, maxBytes: replayBytes });
+    this.#watchLifetime();
   }
 
   /** True while the session answers in audio. */
@@ -59,18 +86,22 @@ export class BrowserSession {
   }
 
   /**
-   * Opens a new stream for the browser, replacing any previous one. A change
-   * of mode reopens the upstream in the new mode.
+   * Opens a new stream for the browser, replacing any previous one, and
+   * replays what the page missed after `lastEventId` (by default, what no
+   * stream has carried yet). A change of mode reopens the agent session.
    */
-  attach(isAudio: boolean): ReadableStream<ServerSentEventMessage> {
-    this.#stream?.close();
+  attach(isAudio: boolean, lastEventId?: number): ReadableStream<ServerSentEventMessage> {
     this.#stopHeartbeat();
+    this.#stream?.close();
     this.#stream = null;
     if (isAudio !== this.#isAudio) {
       this.#isAudio = isAudio;
       this.#fatal = null;
-      this.#disconnect();
+      this.#closeUpstream();
     }
+    const resumeFrom = lastEventId !== undefined && lastEventId <= this.#lastId
+      ? lastEventId
+      : this.#deliveredId;
     let controller!: ReadableStreamDefaultController<ServerSentEventMessage>;
     const stream = new ReadableStream<ServerSentEventMessage>({
       start: (c) => {
@@ -78,186 +109,216 @@ export class BrowserSession {
       },
       cancel: () => {
         if (this.#stream !== controller) return;
-        this.#stream = null;
-        this.#stopHeartbeat();
-        this.#options.logger.info(
-          `Session ${this.id}: stream closed by the client`,
-        );
-        this.#options.onIdle();
+        this.#options.logger.info(`Session ${this.id}: stream closed by the client`);
+        this.#detach();
       },
+    }, {
+      // Counted in bytes, so a page that stops reading is noticed by size.
+      highWaterMark: this.#options.limits.streamBufferBytes,
+      size: (message) => (message.data?.length ?? 0) + 16,
     });
     this.#stream = controller;
-    this.#write({
+    // The session event marks where this stream resumes; it is not replayed.
+    controller.enqueue({
       event: "session",
+      id: resumeFrom,
       retry: RECONNECT_MS,
-      data: JSON.stringify({
-        session_id: this.id,
-        token: this.token,
-        is_audio: this.#isAudio,
-      }),
+      data: JSON.stringify({ session_id: this.id, token: this.token, is_audio: this.#isAudio }),
     });
-    if (this.#dropped > 0) {
-      this.#write(errorMessage(
-        `${this.#dropped} agent messages were dropped while this page was disconnected`,
+    this.#deliveredId = resumeFrom;
+    const missed = this.#replay.since(resumeFrom);
+    if (missed === null) {
+      this.#emit(errorMessage(
+        "Some of the agent's output was lost while this page was disconnected",
         false,
       ));
-      this.#dropped = 0;
+      this.#emit(agentEventMessage({ type: "turn_complete" }));
+    } else {
+      for (const message of missed) this.#write(message);
     }
-    for (const message of this.#pending.splice(0)) this.#write(message);
     this.#heartbeat = setInterval(
       () => this.#stream?.enqueue({ comment: "keep-alive" }),
-      this.#options.heartbeatMs,
+      this.#options.limits.heartbeatMs,
     );
-    if (this.#fatal) this.#write(errorMessage(this.#fatal, true));
-    else if (!this.#upstream) this.#connect();
+    if (this.#fatal) this.#emit(errorMessage(this.#fatal, true));
+    else if (!this.#upstream) this.#openUpstream();
     return stream;
   }
 
   /**
-   * Delivers a browser message to the agent, opening the upstream again if it
-   * ended. Messages posted while it connects wait for it, in order.
+   * Delivers a browser message to the agent, opening it again if it ended.
+   * Input given while the agent reconnects is queued and delivered in order.
    *
-   * @throws {HttpError} 502/503 when the agent cannot take the message.
+   * @throws {HttpError} 503 when the agent cannot take the message.
    */
-  async send(request: SendRequest): Promise<void> {
-    const { logger } = this.#options;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (this.#closed) {
-        throw new HttpError(
-          404,
-          `Cannot send: session \`${this.id}\` has ended`,
-        );
-      }
-      if (!this.#upstream) {
-        if (this.#fatal) throw new HttpError(503, this.#fatal);
-        this.#connect();
-      }
-      const upstream = this.#upstream!;
-      let session: AgentSession;
-      try {
-        session = await upstream;
-      } catch (error) {
-        if (upstream !== this.#upstream && this.#upstream) continue;
-        throw agentFailure(error);
-      }
-      // A mode switch may have replaced the upstream while this request waited.
-      if (upstream !== this.#upstream) continue;
-      try {
-        if (request.mimeType === "text/plain") {
-          session.sendText(request.data);
-          logger.debug(
-            `[CLIENT TO AGENT] ${this.id}: text/plain: ${request.data}`,
-          );
-        } else {
-          session.sendAudio(request.data);
-          logger.debug(
-            `[CLIENT TO AGENT] ${this.id}: audio/pcm: ${request.bytes} bytes.`,
-          );
-        }
-        return;
-      } catch (error) {
-        throw agentFailure(error);
-      }
+  send(request: SendRequest): void {
+    if (this.#closed) throw new HttpError(404, `Cannot send: session \`${this.id}\` has ended`);
+    this.#lastActivity = Date.now();
+    if (!this.#upstream) {
+      if (this.#fatal) throw new HttpError(503, this.#fatal);
+      this.#openUpstream();
     }
-    throw new HttpError(
-      502,
-      "Cannot send: the agent connection keeps changing; try again",
-    );
+    try {
+      if (request.mimeType === "text/plain") this.#upstream!.sendText(request.data);
+      else this.#upstream!.sendAudio(request.data);
+    } catch (error) {
+      if (!(error instanceof AgentError)) throw error;
+      throw new HttpError(503, `Cannot send: ${error.message}`, {
+        cause: error,
+        retryAfterSeconds: error.fatal ? undefined : 1,
+      });
+    }
+    const { logger } = this.#options;
+    if (request.mimeType === "text/plain") {
+      logger.debug(`[CLIENT TO AGENT] ${this.id}: text/plain: ${request.data}`);
+    } else {
+      logger.debug(`[CLIENT TO AGENT] ${this.id}: audio/pcm: ${request.bytes} bytes.`);
+    }
   }
 
-  /** Ends the session: closes the upstream and the stream. */
+  /**
+   * Cuts the agent's current reply short for this page: it gets
+   * `{"interrupted":true}` at once and nothing more of the reply.
+   */
+  interrupt(): void {
+    if (this.#replying) this.#muted = true;
+    this.#emit(agentEventMessage({ type: "interrupted" }));
+  }
+
+  /** Tells the page something went wrong that it can go on from (`event: error`, not fatal). */
+  notify(message: string): void {
+    this.#emit(errorMessage(message, false));
+  }
+
+  /** Ends the session with a last word to the page; it may open a new session. */
+  end(reason: string): void {
+    if (this.#closed) return;
+    this.notify(reason);
+    this.close();
+  }
+
+  /** Ends the session: closes the agent session and the stream. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#disconnect();
+    clearInterval(this.#lifetime);
+    this.#closeUpstream();
     this.#stopHeartbeat();
     this.#stream?.close();
     this.#stream = null;
-    this.#pending = [];
   }
 
-  #connect(): void {
-    const generation = ++this.#generation;
+  #openUpstream(): void {
     const mode = this.#isAudio ? "audio" : "text";
     const { connector, logger } = this.#options;
-    logger.info(`Session ${this.id}: connecting to the agent (${mode})`);
-    const upstream = connector.connect({
+    logger.info(`Session ${this.id}: opening the agent (${mode})`);
+    const upstream: AgentSession = connector.open({
       mode,
       onEvent: (event) => {
-        if (generation === this.#generation) this.#onAgentEvent(event);
+        if (upstream === this.#upstream) this.#onAgentEvent(event);
       },
     });
     this.#upstream = upstream;
-    upstream.then(
-      () => logger.info(`Session ${this.id}: agent connected (${mode})`),
-      (error) => {
-        if (generation !== this.#generation) return;
-        this.#upstream = null;
-        const fatal = error instanceof AgentError && error.fatal;
-        const message = error instanceof Error ? error.message : String(error);
-        if (fatal) {
-          this.#fatal = message;
-          logger.warnOnce(message);
-          logger.debug(`Session ${this.id}: ${message}`);
-        } else {
-          logger.warn(`Session ${this.id}: ${message}`);
-        }
-        this.#emit(errorMessage(message, fatal));
-      },
-    );
   }
 
-  #disconnect(): void {
-    this.#generation++;
+  #closeUpstream(): void {
     const upstream = this.#upstream;
     this.#upstream = null;
-    upstream?.then((session) => session.close(), () => {});
+    this.#replying = this.#muted = false;
+    upstream?.close();
   }
 
   #onAgentEvent(event: AgentEvent): void {
     const { logger } = this.#options;
-    if (event.type === "closed") {
-      this.#upstream = null;
-      if (event.fatal) this.#fatal = event.message;
-      logger.warn(`Session ${this.id}: ${event.message}`);
-    } else if (event.type === "audio") {
-      logger.debug(
-        `[AGENT TO CLIENT] ${this.id}: audio/pcm: ${event.data.length} base64 chars.`,
-      );
+    this.#lastActivity = Date.now();
+    switch (event.type) {
+      case "closed":
+        this.#upstream = null;
+        if (event.fatal) {
+          this.#fatal = event.message;
+          logger.warnOnce(event.message);
+        } else {
+          logger.warn(`Session ${this.id}: ${event.message}`);
+        }
+        break;
+      case "warning":
+        logger.warn(`Session ${this.id}: ${event.message}`);
+        break;
+      case "turn_complete":
+        this.#replying = this.#muted = false;
+        break;
+      case "text":
+      case "audio":
+      case "transcript":
+        if (event.type !== "transcript" || event.role === "model") {
+          this.#replying = true;
+          if (this.#muted) return;
+        }
+        break;
+    }
+    if (event.type === "audio") {
+      logger.debug(`[AGENT TO CLIENT] ${this.id}: audio/pcm: ${event.data.length} base64 chars.`);
     } else {
       logger.debug(`[AGENT TO CLIENT] ${this.id}: ${JSON.stringify(event)}`);
     }
     this.#emit(agentEventMessage(event));
   }
 
-  /** Sends to the stream, or keeps (bounded) until a stream comes back. */
+  /** Numbers a message, keeps it for replay, and sends it if a page is reading. */
   #emit(message: ServerSentEventMessage): void {
-    if (this.#stream) return this.#write(message);
-    if (this.#closed) return;
-    if (this.#pending.length >= this.#options.maxPendingEvents) {
-      this.#pending.shift();
-      this.#dropped++;
-    }
-    this.#pending.push(message);
+    const numbered = { ...message, id: ++this.#lastId };
+    this.#replay.push(numbered);
+    this.#write(numbered);
   }
 
-  #write(message: ServerSentEventMessage): void {
-    this.#stream?.enqueue({ ...message, id: this.#nextEventId++ });
+  #write(message: NumberedMessage): void {
+    const stream = this.#stream;
+    if (!stream) return;
+    stream.enqueue(message);
+    this.#deliveredId = message.id;
+    if (stream.desiredSize !== null && stream.desiredSize < 0) {
+      const { logger, limits } = this.#options;
+      logger.warn(
+        `Session ${this.id}: dropping the stream of a page that stopped reading ` +
+          `(over ${limits.streamBufferBytes} bytes queued); it can reconnect and resume`,
+      );
+      stream.error(new Error("The page stopped reading its event stream"));
+      this.#detach();
+    }
+  }
+
+  /** Forgets the current stream and starts the grace period. */
+  #detach(): void {
+    if (!this.#stream) return;
+    this.#stream = null;
+    this.#stopHeartbeat();
+    this.#options.onIdle();
   }
 
   #stopHeartbeat(): void {
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
   }
+
+  #watchLifetime(): void {
+    const { idleTimeoutMs, maxDurationMs } = this.#options.limits;
+    const started = Date.now();
+    const every = Math.min(Math.max(Math.min(idleTimeoutMs, maxDurationMs) / 10, 20), 30_000);
+    this.#lifetime = setInterval(() => {
+      const now = Date.now();
+      if (now - started >= maxDurationMs) {
+        this.end(`This session reached its maximum length of ${minutes(maxDurationMs)}`);
+      } else if (now - this.#lastActivity >= idleTimeoutMs) {
+        this.end(`This session ended after ${minutes(idleTimeoutMs)} without activity`);
+      } else {
+        return;
+      }
+      this.#options.onEnd();
+    }, every);
+  }
 }
 
-function agentFailure(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const fatal = error instanceof AgentError && error.fatal;
-  return new HttpError(
-    fatal ? 503 : 502,
-    `Cannot reach the agent: ${message}`,
-    { cause: error },
-  );
+function minutes(ms: number): string {
+  const value = ms / 60_000;
+  return value >= 1 ? `${Math.round(value)} min` : `${Math.round(ms / 1000)} s`;
 }

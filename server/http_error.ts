@@ -9,15 +9,18 @@
  */
 export class HttpError extends Error {
   /** HTTP status of the response. */
-  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 502 | 503;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503;
+  /** Sent as `Retry-After` when set: when trying again may succeed. */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     status: HttpError["status"],
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = "HttpError";
     this.status = status;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }

@@ -30,9 +30,7 @@ export function createLogger(
   const threshold = LOG_LEVELS.indexOf(level);
   const logger = {} as Logger;
   for (const [index, name] of LOG_LEVELS.entries()) {
-    logger[name] = index >= threshold
-      ? (message) => sink[name](message)
-      : () => {};
+    logger[name] = index >= threshold ? (message) => sink[name](message) : () => {};
   }
   const warned = new Set<string>();
   logger.warnOnce = (message) => {

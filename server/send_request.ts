@@ -12,8 +12,7 @@ const Body = z.object({
   data: z.string({ error: "Cannot send: `data` must be a string" }),
 }, { error: "Cannot send: the body must be a JSON object" });
 
-const BASE64 =
-  /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Parses and validates a send body, as text.
@@ -60,9 +59,7 @@ export function parseSendRequest(body: string): SendRequest {
   }
   throw new HttpError(
     415,
-    `Cannot send: \`mime_type\` ${
-      JSON.stringify(mimeType)
-    } is not supported; ` +
+    `Cannot send: \`mime_type\` ${JSON.stringify(mimeType)} is not supported; ` +
       'use "text/plain" or "audio/pcm"',
   );
 }

@@ -1,3 +1,4 @@
+import type { SessionLimits } from "./browser_session.ts";
 import { LOG_LEVELS, type LogLevel } from "./logger.ts";
 
 /** The HTTP side's settings, read once at start-up. */
@@ -8,10 +9,9 @@ export interface ServerConfig {
   sessionGraceMs: number;
   /** Largest accepted POST body. */
   maxBodyBytes: number;
-  /** Interval of `:` comments on idle streams, so proxies keep them open. */
-  heartbeatMs: number;
-  /** Events kept for a session while no stream is attached. */
-  maxPendingEvents: number;
+  /** How long a shutdown waits for requests in flight before exiting anyway. */
+  shutdownTimeoutMs: number;
+  limits: SessionLimits;
   logLevel: LogLevel;
 }
 
@@ -31,27 +31,29 @@ export function serverConfig(
   const logLevel = (env.LOG_LEVEL || "info").toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new RangeError(
-      `Cannot read config: \`LOG_LEVEL\` must be one of ${
-        LOG_LEVELS.join(", ")
-      }`,
+      `Cannot read config: \`LOG_LEVEL\` must be one of ${LOG_LEVELS.join(", ")}`,
     );
   }
   return {
     port: integer(env, "PORT", 8000, 0, 65535),
     host: env.HOST || "127.0.0.1",
-    sessionGraceMs: integer(env, "SESSION_GRACE_MS", 30_000, 0, 24 * 3600_000),
-    maxBodyBytes: integer(
-      env,
-      "MAX_BODY_BYTES",
-      1024 * 1024,
-      1024,
-      64 * 1024 * 1024,
-    ),
-    heartbeatMs: integer(env, "HEARTBEAT_MS", 15_000, 100, 15_000),
-    maxPendingEvents: 2000,
+    sessionGraceMs: integer(env, "SESSION_GRACE_MS", 30_000, 0, DAY),
+    maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 10 * MINUTE),
+    limits: {
+      heartbeatMs: integer(env, "HEARTBEAT_MS", 15_000, 100, 15_000),
+      replayEvents: integer(env, "REPLAY_EVENTS", 2000, 1, 1_000_000),
+      replayBytes: integer(env, "REPLAY_BYTES", 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      streamBufferBytes: integer(env, "STREAM_BUFFER_BYTES", 4 * 1024 * 1024, 1024, 1024 ** 3),
+      idleTimeoutMs: integer(env, "SESSION_IDLE_TIMEOUT_MS", 15 * MINUTE, 100, DAY),
+      maxDurationMs: integer(env, "SESSION_MAX_DURATION_MS", 120 * MINUTE, 100, 7 * DAY),
+    },
     logLevel: logLevel as LogLevel,
   };
 }
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 function integer(
   env: Record<string, string | undefined>,

@@ -7,8 +7,7 @@ function assertRangeError(
 ): void {
   assert.throws(
     () => serverConfig(env),
-    (error: unknown) =>
-      error instanceof RangeError && error.message.includes(variable),
+    (error: unknown) => error instanceof RangeError && error.message.includes(variable),
   );
 }
 

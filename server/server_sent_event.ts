@@ -63,12 +63,10 @@ const encoder = new TextEncoder();
  * new Response(body, { headers: { "content-type": "text/event-stream" } });
  * ```
  */
-export class ServerSentEventStream
-  extends TransformStream<ServerSentEventMessage, Uint8Array> {
+export class ServerSentEventStream extends TransformStream<ServerSentEventMessage, Uint8Array> {
   constructor() {
     super({
-      transform: (message, controller) =>
-        controller.enqueue(encodeServerSentEvent(message)),
+      transform: (message, controller) => controller.enqueue(encodeServerSentEvent(message)),
     });
   }
 }

@@ -63,8 +63,7 @@ for (const field of ["event", "id", "comment"] as const) {
       };
       assert.throws(
         () => encodeServerSentEvent(message),
-        (error: unknown) =>
-          error instanceof SyntaxError && error.message.includes(field),
+        (error: unknown) => error instanceof SyntaxError && error.message.includes(field),
       );
     });
   }

@@ -1,5 +1,5 @@
 import type { AgentConnector } from "../agent/agent_session.ts";
-import { BrowserSession } from "./browser_session.ts";
+import { BrowserSession, type SessionLimits } from "./browser_session.ts";
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
 import type { ServerSentEventMessage } from "./server_sent_event.ts";
@@ -9,9 +9,9 @@ import { createSessionToken, tokensMatch } from "./session_token.ts";
 export interface SessionRegistryOptions {
   connector: AgentConnector;
   logger: Logger;
+  /** How long a session outlives its stream, for reconnects and mode switches. */
   sessionGraceMs: number;
-  heartbeatMs: number;
-  maxPendingEvents: number;
+  limits: SessionLimits;
   /** Injected so tests can choose tokens; default: 256 random bits. */
   createToken?: () => string;
 }
@@ -24,6 +24,7 @@ export class SessionRegistry {
   readonly #options: SessionRegistryOptions;
   readonly #sessions = new Map<string, BrowserSession>();
   readonly #graceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  #draining = false;
 
   constructor(options: SessionRegistryOptions) {
     this.#options = options;
@@ -34,67 +35,101 @@ export class SessionRegistry {
     return this.#sessions.size;
   }
 
-  /** The live session with this id, if any. */
+  /** True once {@link drain} was called. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /**
+   * The live session with this id, if any.
+   *
+   * @throws {HttpError} 503 while the server shuts down.
+   */
   get(id: string): BrowserSession | undefined {
+    this.#refuseWhileDraining();
     return this.#sessions.get(id);
   }
 
   /**
    * Opens a stream on session `id`, creating the session if it is not live.
    *
-   * @throws {HttpError} 409 when the session is live and `token` is not its token.
+   * @throws {HttpError} 409 when the session is live and `token` is not its
+   *   token; 503 while the server shuts down.
    */
   open(
     id: string,
-    isAudio: boolean,
-    token: string | undefined,
-  ): {
-    session: BrowserSession;
-    stream: ReadableStream<ServerSentEventMessage>;
-  } {
+    { isAudio, token, lastEventId }: { isAudio: boolean; token?: string; lastEventId?: number },
+  ): { session: BrowserSession; stream: ReadableStream<ServerSentEventMessage> } {
+    this.#refuseWhileDraining();
     let session = this.#sessions.get(id);
     if (session && !(token && tokensMatch(token, session.token))) {
-      throw new HttpError(
-        409,
-        `Cannot open session \`${id}\`: it belongs to another client`,
-      );
+      throw new HttpError(409, `Cannot open session \`${id}\`: it belongs to another client`);
     }
     if (!session) {
-      session = this.#create(id, isAudio);
+      session = this.#create(id, isAudio, lastEventId ?? 0);
+      const stream = session.attach(isAudio);
+      if (lastEventId !== undefined) {
+        // The page had a conversation here that no longer exists (the server
+        // restarted, or the session expired): say so rather than go on silently.
+        session.notify(
+          "The previous conversation could not be continued (the server restarted or the " +
+            "session expired); this is a new one",
+        );
+      }
+      return { session, stream };
     }
     clearTimeout(this.#graceTimers.get(id));
     this.#graceTimers.delete(id);
-    return { session, stream: session.attach(isAudio) };
+    return { session, stream: session.attach(isAudio, lastEventId) };
   }
 
-  /** Closes every session, as on shutdown. */
+  /**
+   * Tells every page to reconnect shortly, closes every session, and refuses
+   * new ones: the first step of a graceful shutdown.
+   */
+  drain(reason: string): void {
+    this.#draining = true;
+    for (const [id, session] of [...this.#sessions]) {
+      session.end(reason);
+      this.#remove(id);
+    }
+  }
+
+  /** Closes every session at once. */
   closeAll(): void {
-    for (const id of [...this.#sessions.keys()]) this.#close(id);
+    for (const id of [...this.#sessions.keys()]) this.#remove(id);
   }
 
-  #create(id: string, isAudio: boolean): BrowserSession {
-    const { connector, logger, heartbeatMs, maxPendingEvents } = this.#options;
+  #refuseWhileDraining(): void {
+    if (this.#draining) {
+      throw new HttpError(503, "The server is restarting; try again in a moment", {
+        retryAfterSeconds: 2,
+      });
+    }
+  }
+
+  #create(id: string, isAudio: boolean, firstEventId: number): BrowserSession {
+    const { connector, logger, limits } = this.#options;
     const session = new BrowserSession({
       id,
       token: (this.#options.createToken ?? createSessionToken)(),
       isAudio,
+      firstEventId,
       connector,
       logger,
-      heartbeatMs,
-      maxPendingEvents,
+      limits,
       onIdle: () => {
-        this.#graceTimers.set(
-          id,
-          setTimeout(() => this.#close(id), this.#options.sessionGraceMs),
-        );
+        clearTimeout(this.#graceTimers.get(id));
+        this.#graceTimers.set(id, setTimeout(() => this.#remove(id), this.#options.sessionGraceMs));
       },
+      onEnd: () => this.#remove(id),
     });
     this.#sessions.set(id, session);
     logger.info(`Session ${id}: opened (${isAudio ? "audio" : "text"})`);
     return session;
   }
 
-  #close(id: string): void {
+  #remove(id: string): void {
     clearTimeout(this.#graceTimers.get(id));
     this.#graceTimers.delete(id);
     const session = this.#sessions.get(id);

@@ -24,6 +24,14 @@ export interface FakeLiveServerOptions {
   models?: string[];
   /** Called for each connection once setup completed, to script replies. */
   onSession?: (connection: FakeLiveConnection) => void;
+  /**
+   * Decides how to answer the `attempt`-th setup (0-based, valid ones only):
+   * refuse it with a close, or answer late, as an overloaded service does.
+   */
+  admit?: (
+    setup: ClientMessage,
+    attempt: number,
+  ) => { close?: { code: number; reason: string }; delayMs?: number } | void;
 }
 
 const PATH =
@@ -189,6 +197,8 @@ export class FakeLiveConnection {
 export class FakeLiveServer {
   /** Every accepted connection, oldest first. */
   readonly connections: FakeLiveConnection[] = [];
+  /** Every valid `setup` received, accepted or refused, oldest first. */
+  readonly setups: ClientMessage[] = [];
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
   readonly #options: FakeLiveServerOptions;
   #waiters: Array<(c: FakeLiveConnection) => void> = [];
@@ -251,6 +261,7 @@ export class FakeLiveServer {
     const { socket, response } = Deno.upgradeWebSocket(request);
     const key = url.searchParams.get("key");
     let connection: FakeLiveConnection | undefined;
+    let setupSeen = false;
     socket.addEventListener("open", () => {
       if (key !== (this.#options.apiKey ?? "test-key")) {
         socket.close(1007, "API key not valid. Please pass a valid API key.");
@@ -267,19 +278,27 @@ export class FakeLiveServer {
         return socket.close(1007, "Invalid JSON payload received.");
       }
       if (!connection) {
+        if (setupSeen) return closeWithReason(socket, 1007, "Setup is still in progress.");
+        setupSeen = true;
         const problem = this.#checkSetup(message);
         if (problem) {
           return closeWithReason(socket, problem.code, problem.reason);
         }
-        connection = new FakeLiveConnection(socket, message.setup);
-        socket.send(
-          new TextEncoder().encode(JSON.stringify({ setupComplete: {} })),
-        );
-        this.connections.push(connection);
-        this.#options.onSession?.(connection);
-        const waiters = this.#waiters;
-        this.#waiters = [];
-        for (const waiter of waiters) waiter(connection);
+        this.setups.push(message.setup);
+        const answer = this.#options.admit?.(message.setup, this.setups.length - 1) ?? {};
+        if (answer.close) return closeWithReason(socket, answer.close.code, answer.close.reason);
+        const accept = () => {
+          if (socket.readyState !== WebSocket.OPEN) return;
+          connection = new FakeLiveConnection(socket, message.setup);
+          socket.send(new TextEncoder().encode(JSON.stringify({ setupComplete: {} })));
+          this.connections.push(connection);
+          this.#options.onSession?.(connection);
+          const waiters = this.#waiters;
+          this.#waiters = [];
+          for (const waiter of waiters) waiter(connection);
+        };
+        if (answer.delayMs) setTimeout(accept, answer.delayMs);
+        else accept();
         return;
       }
       const problem = checkClientMessage(message);
@@ -306,8 +325,7 @@ export class FakeLiveServer {
     ) {
       return {
         code: 1008,
-        reason:
-          `${model} is not found for API version v1, or is not supported for ` +
+        reason: `${model} is not found for API version v1, or is not supported for ` +
           "bidiGenerateContent. Call ListModels to see the list of available models.",
       };
     }

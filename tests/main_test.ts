@@ -90,7 +90,6 @@ Deno.test("without a key main.ts serves the page and warns once, naming what to 
   } finally {
     await service.stop();
   }
-  const warnings =
-    service.output().match(/No Gemini credentials are configured/g) ?? [];
+  const warnings = service.output().match(/No Gemini credentials are configured/g) ?? [];
   assert.equal(warnings.length, 1, service.output());
 });

@@ -1,8 +1,5 @@
 import { startService } from "../main.ts";
-import {
-  FakeLiveServer,
-  type FakeLiveServerOptions,
-} from "./fake_live_server.ts";
+import { FakeLiveServer, type FakeLiveServerOptions } from "./fake_live_server.ts";
 import { SseClient } from "./sse_client.ts";
 
 /** The real service on a free port, talking to a fake Live API. */
@@ -14,6 +11,8 @@ export interface Harness {
     id: string,
     options?: { isAudio?: boolean; token?: string },
   ): Promise<{ sse: SseClient; token: string; cookie: string }>;
+  /** Shuts the service down as SIGTERM does, leaving clients be. */
+  shutdown(): Promise<void>;
   /** POSTs a JSON body (or a raw string) to `/send/:id`. */
   send(id: string, body: unknown, headers?: HeadersInit): Promise<Response>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -54,6 +53,7 @@ export function startHarness(
         "";
       return { sse, token: JSON.parse(first.data).token, cookie };
     },
+    shutdown: () => service.shutdown(),
     send(id, body, headers = {}) {
       return fetch(`${baseUrl}/send/${id}`, {
         method: "POST",

@@ -1,29 +1,106 @@
 /**
- * Starts a 24 kHz AudioContext with the PCM player worklet attached to the
- * speakers.
+ * Plays the agent's voice through `pcm-player-processor.js`.
  *
- * Post Int16 little-endian PCM to it with
- * `node.port.postMessage(arrayBuffer, [arrayBuffer])`, and
- * `{ command: "endOfAudio" }` to flush whatever is still queued.
+ * By default the sound goes through a MediaStreamAudioDestinationNode into
+ * an `<audio>` element: browsers apply echo cancellation to what media
+ * elements play, so the agent does not hear (and answer) itself through the
+ * user's speakers. With headphones there is no echo to cancel, and the
+ * direct path to the speakers has less latency.
  *
- * Must be called from a user gesture so the context is allowed to run.
- *
- * @returns {Promise<[AudioWorkletNode, AudioContext]>}
+ * @module
  */
-export async function startAudioPlayerWorklet() {
-  // 24 kHz matches the model's output, so the browser does the one resample
-  // to the hardware rate and the worklet can stay trivial.
-  const context = new AudioContext({ sampleRate: 24000 });
-  try {
-    await context.audioWorklet.addModule(
-      new URL("./pcm-player-processor.js", import.meta.url),
-    );
-    const node = new AudioWorkletNode(context, "pcm-player-processor");
-    node.connect(context.destination);
-    if (context.state === "suspended") await context.resume();
-    return [node, context];
-  } catch (err) {
-    await context.close().catch(() => {});
-    throw err;
+
+/**
+ * What the worklet reports: 24 kHz frames played and still queued.
+ * @typedef {{ playedFrames: number, bufferedFrames: number, playing: boolean }} PlayerStats
+ */
+
+/** The agent's voice, on one AudioContext. */
+export class AgentVoicePlayer {
+  /** @type {AudioWorkletNode | null} */
+  #node = null;
+  /** @type {AudioContext} */
+  #context;
+  /** @type {MediaStreamAudioDestinationNode} */
+  #streamDestination;
+  /** @type {HTMLAudioElement} */
+  #element;
+  #headphones = false;
+
+  /**
+   * Wires the `<audio>` element at once, so that its `play()` happens inside
+   * the user's click (Safari allows playback only then).
+   *
+   * @param {AudioContext} context
+   * @param {HTMLAudioElement} element plays the echo-cancelled route
+   */
+  constructor(context, element) {
+    this.#context = context;
+    this.#element = element;
+    this.#streamDestination = context.createMediaStreamDestination();
+    element.srcObject = this.#streamDestination.stream;
+    element.play().catch(() => {});
+  }
+
+  /**
+   * Creates the worklet node, once `pcm-player-processor.js` is loaded.
+   * @param {(message: { type: string } & Partial<PlayerStats>) => void} onMessage
+   *   receives the worklet's reports (`stats`, `flushed`, `silent`)
+   */
+  attach(onMessage) {
+    this.#node = new AudioWorkletNode(this.#context, "playback-processor", {
+      numberOfInputs: 0,
+      numberOfOutputs: 1,
+      outputChannelCount: [1],
+    });
+    this.#node.port.onmessage = (event) => onMessage(event.data);
+    this.#route();
+  }
+
+  /**
+   * Queues 24 kHz 16-bit LE PCM; the buffer is handed over, not copied.
+   * @param {Uint8Array} pcm
+   */
+  play(pcm) {
+    if (!this.#node) return;
+    const buffer = pcm.byteOffset === 0 &&
+        pcm.byteLength === pcm.buffer.byteLength
+      ? pcm.buffer
+      : pcm.slice().buffer;
+    this.#node.port.postMessage(buffer, [buffer]);
+  }
+
+  /** Drops everything queued: silence from the next render quantum on. */
+  flush() {
+    this.#node?.port.postMessage({ command: "flush" });
+  }
+
+  /**
+   * Switches between the echo-cancelled route and the direct one.
+   * @param {boolean} on
+   */
+  setHeadphones(on) {
+    if (on === this.#headphones) return;
+    this.#headphones = on;
+    this.#route();
+  }
+
+  /** Resumes the element and context; call from a user gesture. */
+  resume() {
+    if (!this.#headphones) this.#element.play().catch(() => {});
+    return this.#context.resume();
+  }
+
+  #route() {
+    if (!this.#node) return;
+    this.#node.disconnect();
+    if (this.#headphones) {
+      this.#element.pause();
+      this.#node.connect(this.#context.destination);
+    } else {
+      this.#node.connect(this.#streamDestination);
+      // A rejected play() (no gesture yet) is retried by resume().
+      this.#element.play().catch(() => {});
+    }
   }
 }

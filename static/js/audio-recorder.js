@@ -1,23 +1,35 @@
 /**
- * @typedef {object} AudioRecorder
- * @property {AudioWorkletNode} node
- * @property {AudioContext} context
- * @property {MediaStream} stream
- * @property {() => Promise<void>} stop Stops the microphone and closes the
- *   context; safe to call more than once.
+ * The microphone, captured as 16 kHz 16-bit PCM chunks by
+ * `pcm-recorder-processor.js`.
+ *
+ * @module
  */
 
 /**
- * Opens the microphone and streams it as 16 kHz mono Int16 little-endian PCM.
- *
- * Must be called from a user gesture. Rejects with the getUserMedia error
- * (e.g. `NotAllowedError`) when the microphone is unavailable.
- *
- * @param {(pcm: Uint8Array) => void} onPcm Called with each quantum of PCM
- *   bytes (Int16 LE), roughly every 8 ms.
- * @returns {Promise<AudioRecorder>}
+ * A running microphone capture.
+ * @typedef {object} MicrophoneCapture
+ * @property {(muted: boolean) => void} setMuted Mutes by disabling the track,
+ *   so chunks keep coming as silence and the server's voice detection still
+ *   sees the end of an utterance.
+ * @property {() => void} stop Releases the microphone; safe to call twice.
  */
-export async function startAudioRecorderWorklet(onPcm) {
+
+/**
+ * Opens the microphone with the browser's voice processing on, and feeds it
+ * through the capture worklet in `context` (which must have loaded
+ * `pcm-recorder-processor.js`).
+ *
+ * Rejects with the getUserMedia error (e.g. `NotAllowedError`) when the
+ * microphone cannot be used.
+ *
+ * @param {AudioContext} context
+ * @param {{ chunkMs: number, onChunk: (pcm: ArrayBuffer, level: number) => void }} options
+ * @returns {Promise<MicrophoneCapture>}
+ */
+export async function startMicrophoneCapture(context, { chunkMs, onChunk }) {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    throw new DOMException("getUserMedia is unavailable", "SecurityError");
+  }
   const stream = await navigator.mediaDevices.getUserMedia({
     audio: {
       channelCount: 1,
@@ -26,46 +38,31 @@ export async function startAudioRecorderWorklet(onPcm) {
       autoGainControl: true,
     },
   });
-
-  // A 16 kHz context makes the browser resample the microphone to the rate
-  // the Live API expects, so no resampling code is needed here.
-  const context = new AudioContext({ sampleRate: 16000 });
+  const source = context.createMediaStreamSource(stream);
+  // No outputs: the node is then pulled by the graph on its own, without
+  // being wired to the speakers.
+  const node = new AudioWorkletNode(context, "capture-processor", {
+    numberOfInputs: 1,
+    numberOfOutputs: 0,
+    channelCount: 1,
+    channelCountMode: "explicit",
+    processorOptions: { chunkMs },
+  });
   let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    for (const track of stream.getTracks()) track.stop();
-    await context.close().catch(() => {});
+  node.port.onmessage = (event) => {
+    if (!stopped) onChunk(event.data.pcm, event.data.level);
   };
-
-  try {
-    await context.audioWorklet.addModule(
-      new URL("./pcm-recorder-processor.js", import.meta.url),
-    );
-    const source = context.createMediaStreamSource(stream);
-    const node = new AudioWorkletNode(context, "pcm-recorder-processor");
-    source.connect(node);
-    node.port.onmessage = (event) => {
-      if (!stopped) onPcm(float32ToInt16Bytes(event.data));
-    };
-    if (context.state === "suspended") await context.resume();
-    return { node, context, stream, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
-
-/**
- * @param {Float32Array} samples
- * @returns {Uint8Array} Int16 little-endian PCM
- */
-function float32ToInt16Bytes(samples) {
-  const bytes = new Uint8Array(samples.length * 2);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < samples.length; i++) {
-    const s = Math.max(-1, Math.min(1, samples[i]));
-    view.setInt16(i * 2, s * 0x7fff, true);
-  }
-  return bytes;
+  source.connect(node);
+  return {
+    setMuted(muted) {
+      for (const track of stream.getAudioTracks()) track.enabled = !muted;
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      source.disconnect();
+      node.port.onmessage = null;
+      for (const track of stream.getTracks()) track.stop();
+    },
+  };
 }

@@ -1,18 +1,72 @@
 /**
- * AudioWorkletProcessor that forwards the microphone's first channel to the
- * main thread, one render quantum at a time.
+ * AudioWorklet that turns the microphone into the Live API's input format:
+ * 16 kHz mono, 16-bit little-endian PCM, in chunks of a chosen duration.
+ *
+ * It runs at the device rate (whatever the AudioContext picked) and
+ * resamples with an anti-aliasing FIR on the audio thread, so the main
+ * thread only ever sees finished chunks.
+ *
+ * Options (`processorOptions`): `chunkMs` (40–100). Posts
+ * `{ pcm: ArrayBuffer, level: number }` per chunk, `level` being the chunk's
+ * RMS (0–1) for the level meter.
+ *
+ * @module
  */
-class PCMRecorderProcessor extends AudioWorkletProcessor {
+import { FirResampler } from "./fir_resampler.js";
+
+const TARGET_RATE = 16000;
+
+class CaptureProcessor extends AudioWorkletProcessor {
+  /** @param {{ processorOptions?: { chunkMs?: number } }} options */
+  constructor(options) {
+    super();
+    const ms = Number(options.processorOptions?.chunkMs) || 50;
+    const chunkMs = Math.min(100, Math.max(40, ms));
+    this.chunkSamples = Math.round((TARGET_RATE * chunkMs) / 1000);
+    // `sampleRate` is the AudioWorkletGlobalScope's: the context's real rate.
+    this.resampler = new FirResampler(sampleRate, TARGET_RATE);
+    this.chunk = new Int16Array(this.chunkSamples);
+    this.filled = 0;
+    this.energy = 0;
+  }
+
+  /** @param {Float32Array[][]} inputs */
   process(inputs) {
-    const input = inputs[0];
-    if (input && input.length > 0 && input[0].length > 0) {
-      // The engine reuses the input arrays between quanta, so send a copy;
-      // transferring it avoids a second copy on the way out.
-      const copy = new Float32Array(input[0]);
-      this.port.postMessage(copy, [copy.buffer]);
+    const channels = inputs[0];
+    // No input yet (or the track ended): nothing to capture.
+    if (!channels || channels.length === 0) return true;
+    const samples = this.resampler.process(mono(channels));
+    for (let i = 0; i < samples.length; i++) {
+      const s = Math.max(-1, Math.min(1, samples[i]));
+      this.energy += s * s;
+      this.chunk[this.filled++] = s < 0 ? s * 0x8000 : s * 0x7fff;
+      if (this.filled === this.chunkSamples) this.#flush();
     }
     return true;
   }
+
+  #flush() {
+    const level = Math.sqrt(this.energy / this.chunkSamples);
+    // Int16Array is little-endian on every platform browsers run on.
+    const pcm = this.chunk.buffer;
+    this.port.postMessage({ pcm, level }, [pcm]);
+    this.chunk = new Int16Array(this.chunkSamples);
+    this.filled = 0;
+    this.energy = 0;
+  }
 }
 
-registerProcessor("pcm-recorder-processor", PCMRecorderProcessor);
+/**
+ * Averages the channels; usually there is one, since we ask for mono.
+ * @param {Float32Array[]} channels
+ */
+function mono(channels) {
+  if (channels.length === 1) return channels[0];
+  const out = new Float32Array(channels[0].length);
+  for (const channel of channels) {
+    for (let i = 0; i < out.length; i++) out[i] += channel[i] / channels.length;
+  }
+  return out;
+}
+
+registerProcessor("capture-processor", CaptureProcessor);

@@ -1,0 +1,24 @@
+import type { LiveServerMessage } from "@google/genai";
+
+/** One WebSocket connection to the Live API, set up and ready for input. */
+export interface LiveLink {
+  sendText(text: string): void;
+  sendAudio(base64Pcm: string): void;
+  /** Closes the connection; its `onClose` is not called. */
+  close(): void;
+}
+
+/** What a link reports to the session that dialled it. */
+export interface LinkHandlers {
+  onMessage(message: LiveServerMessage): void;
+  /** The service closed the connection, or it broke. */
+  onClose(code: number, reason: string): void;
+}
+
+/**
+ * Opens a link, resuming the conversation of `resumeHandle` when given.
+ *
+ * @throws {AgentError} when the link cannot be opened; `fatal` says whether
+ *   another try can help.
+ */
+export type Dial = (resumeHandle: string | undefined, handlers: LinkHandlers) => Promise<LiveLink>;

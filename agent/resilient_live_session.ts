@@ -1,0 +1,224 @@
+import type { LiveServerMessage } from "@google/genai";
+import { AgentError } from "./agent_error.ts";
+import type { AgentEvent } from "./agent_event.ts";
+import type { AgentSession } from "./agent_session.ts";
+import { liveCloseCause } from "./live_close_cause.ts";
+import type { Dial, LiveLink } from "./live_link.ts";
+import { LiveMessageMapper } from "./live_message_mapper.ts";
+import { retryDelayMs, type RetryPolicy } from "./retry_delay.ts";
+
+/** What a {@link ResilientLiveSession} is built from. */
+export interface ResilientLiveSessionOptions {
+  /** Opens one Live connection; injected so tests can hand it a fake. */
+  dial: Dial;
+  onEvent: (event: AgentEvent) => void;
+  retry: RetryPolicy;
+  /** Input kept while reconnecting, in bytes of its data. */
+  maxQueuedBytes: number;
+  /** Jitter source; injected so tests are repeatable. */
+  random?: () => number;
+}
+
+type Input = { kind: "text" | "audio"; data: string };
+
+/** One dial and the link it produced; retired once replaced or closed. */
+interface Slot {
+  link: LiveLink | null;
+  retired: boolean;
+  /** The service announced it will close this connection soon. */
+  goingAway?: boolean;
+}
+
+/**
+ * A Live conversation that outlives its connections.
+ *
+ * It enables session resumption and keeps the newest resumable handle. When
+ * the service announces `goAway` it dials a replacement with that handle while
+ * the old connection still delivers its output, then switches; when a
+ * connection breaks it reconnects with the handle, at once and then with
+ * exponential backoff and jitter. Input given meanwhile is queued (bounded)
+ * and delivered in order. Causes that cannot heal (a rejected key, an unknown
+ * model, 1007/1008) end the session at once with a fatal `closed` event.
+ */
+export class ResilientLiveSession implements AgentSession {
+  readonly #options: ResilientLiveSessionOptions;
+  readonly #mapper = new LiveMessageMapper();
+  #slots: Slot[] = [];
+  #link: LiveLink | null = null;
+  #dialing = false;
+  #queue: Input[] = [];
+  #queuedBytes = 0;
+  #handle: string | undefined;
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #warned = false;
+  #spoken = false;
+  #ended: AgentError | null = null;
+
+  constructor(options: ResilientLiveSessionOptions) {
+    this.#options = options;
+    this.#dial();
+  }
+
+  sendText(text: string): void {
+    this.#send({ kind: "text", data: text });
+  }
+
+  sendAudio(base64Pcm: string): void {
+    this.#send({ kind: "audio", data: base64Pcm });
+  }
+
+  close(): void {
+    this.#end(new AgentError("The conversation was closed", { fatal: false }), { silent: true });
+  }
+
+  #send(input: Input): void {
+    if (this.#ended) throw this.#ended;
+    if (this.#link && this.#queue.length === 0) {
+      try {
+        deliver(this.#link, input);
+        this.#spoken = true;
+        return;
+      } catch {
+        // The link broke under us; its close will reconnect, the input waits.
+        this.#link = null;
+      }
+    }
+    if (this.#queuedBytes + input.data.length > this.#options.maxQueuedBytes) {
+      throw new AgentError(
+        "Too much input is waiting for Gemini to come back; try again in a moment",
+        { fatal: false },
+      );
+    }
+    this.#queue.push(input);
+    this.#queuedBytes += input.data.length;
+  }
+
+  #dial(): void {
+    this.#dialing = true;
+    const slot: Slot = { link: null, retired: false };
+    this.#slots.push(slot);
+    const handle = this.#handle;
+    this.#options.dial(handle, {
+      onMessage: (message) => this.#onMessage(slot, message),
+      onClose: (code, reason) => this.#onClose(slot, code, reason),
+    }).then(
+      (link) => this.#onOpen(slot, link, handle),
+      (error) => this.#onDialFailed(slot, error, handle),
+    );
+  }
+
+  #onOpen(slot: Slot, link: LiveLink, handle: string | undefined): void {
+    slot.link = link;
+    if (this.#ended || slot.retired) return link.close();
+    this.#dialing = false;
+    for (const old of this.#slots) {
+      if (old !== slot) retire(old);
+    }
+    this.#slots = [slot];
+    this.#link = link;
+    if (this.#spoken && !handle) {
+      this.#options.onEvent({
+        type: "warning",
+        message: "Reconnected to Gemini, but it no longer remembers this conversation",
+      });
+    }
+    this.#attempt = 0;
+    this.#warned = false;
+    // A goAway can come with setupComplete, before the link is handed over.
+    if (slot.goingAway) return this.#replace();
+    for (const input of this.#queue.splice(0)) deliver(link, input);
+    if (this.#queuedBytes > 0) this.#spoken = true;
+    this.#queuedBytes = 0;
+  }
+
+  #onDialFailed(slot: Slot, error: unknown, handle: string | undefined): void {
+    retire(slot);
+    if (this.#ended) return;
+    this.#dialing = false;
+    const failure = error instanceof AgentError
+      ? error
+      : new AgentError(String(error), { fatal: false, cause: error });
+    if (handle !== undefined) {
+      // An expired or unknown handle must not end the conversation: go on without it.
+      this.#handle = undefined;
+      return this.#retry(failure.message);
+    }
+    if (failure.fatal) return this.#end(failure);
+    this.#retry(failure.message);
+  }
+
+  #onMessage(slot: Slot, message: LiveServerMessage): void {
+    if (slot.retired || this.#ended) return;
+    const update = message.sessionResumptionUpdate;
+    if (update?.resumable && update.newHandle) this.#handle = update.newHandle;
+    if (message.goAway) {
+      slot.goingAway = true;
+      if (slot.link && slot.link === this.#link) this.#replace();
+    }
+    for (const event of this.#mapper.map(message)) this.#options.onEvent(event);
+  }
+
+  /** Dials a successor while the current link drains; new input waits for it. */
+  #replace(): void {
+    this.#link = null;
+    this.#dial();
+  }
+
+  #onClose(slot: Slot, code: number, reason: string): void {
+    if (slot.retired || this.#ended) return;
+    retire(slot);
+    if (slot.link === this.#link) this.#link = null;
+    const cause = liveCloseCause(code, reason);
+    if (cause.fatal) return this.#end(new AgentError(cause.message, { fatal: true }));
+    if (this.#dialing) return;
+    this.#retry(cause.message);
+  }
+
+  #retry(message: string): void {
+    this.#attempt++;
+    const { retry, random = Math.random } = this.#options;
+    if (this.#attempt > retry.maxAttempts) {
+      return this.#end(
+        new AgentError(
+          `Gemini could not be reached after ${retry.maxAttempts} attempts: ${message}`,
+          {
+            fatal: false,
+          },
+        ),
+      );
+    }
+    if (this.#attempt >= 2 && !this.#warned) {
+      this.#warned = true;
+      this.#options.onEvent({ type: "warning", message: `Reconnecting to Gemini: ${message}` });
+    }
+    this.#dialing = true;
+    this.#retryTimer = setTimeout(() => {
+      if (!this.#ended) this.#dial();
+    }, retryDelayMs(this.#attempt, retry, random));
+  }
+
+  #end(reason: AgentError, { silent = false } = {}): void {
+    if (this.#ended) return;
+    this.#ended = reason;
+    clearTimeout(this.#retryTimer);
+    for (const slot of this.#slots) retire(slot);
+    this.#slots = [];
+    this.#link = null;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    if (!silent) {
+      this.#options.onEvent({ type: "closed", message: reason.message, fatal: reason.fatal });
+    }
+  }
+}
+
+function deliver(link: LiveLink, input: Input): void {
+  if (input.kind === "text") link.sendText(input.data);
+  else link.sendAudio(input.data);
+}
+
+function retire(slot: Slot): void {
+  slot.retired = true;
+  slot.link?.close();
+}

@@ -1,0 +1,64 @@
+import type { ServerSentEventMessage } from "./server_sent_event.ts";
+
+/** A message that has its place in the session's sequence. */
+export type NumberedMessage = ServerSentEventMessage & { id: number };
+
+/**
+ * The latest events of a session, bounded by count and by bytes, so a page
+ * that reconnects with `Last-Event-ID` gets exactly what it missed.
+ *
+ * @example
+ * ```ts
+ * const buffer = new ReplayBuffer({ maxEvents: 100, maxBytes: 1 << 20 });
+ * buffer.push({ id: 1, data: "a" });
+ * buffer.push({ id: 2, data: "b" });
+ * buffer.since(1); // [{ id: 2, data: "b" }]
+ * buffer.since(5); // []
+ * ```
+ */
+export class ReplayBuffer {
+  readonly #maxEvents: number;
+  readonly #maxBytes: number;
+  #events: NumberedMessage[] = [];
+  #start = 0;
+  #bytes = 0;
+
+  constructor({ maxEvents, maxBytes }: { maxEvents: number; maxBytes: number }) {
+    this.#maxEvents = maxEvents;
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Keeps a message, forgetting the oldest ones beyond the bounds. */
+  push(message: NumberedMessage): void {
+    this.#events.push(message);
+    this.#bytes += sizeOf(message);
+    while (
+      this.#events.length - this.#start > this.#maxEvents ||
+      (this.#bytes > this.#maxBytes && this.#events.length - this.#start > 1)
+    ) {
+      this.#bytes -= sizeOf(this.#events[this.#start++]);
+    }
+    // Compact now and then instead of shifting on every push.
+    if (this.#start > 1024 && this.#start * 2 > this.#events.length) {
+      this.#events = this.#events.slice(this.#start);
+      this.#start = 0;
+    }
+  }
+
+  /**
+   * The messages after `lastId`, in order; `null` when some of them were
+   * already forgotten, so the caller can say so instead of losing them silently.
+   */
+  since(lastId: number): NumberedMessage[] | null {
+    const oldest = this.#events[this.#start];
+    if (!oldest || oldest.id > lastId + 1) {
+      const newest = this.#events.at(-1);
+      return newest && newest.id > lastId ? null : [];
+    }
+    return this.#events.slice(this.#start + (lastId + 1 - oldest.id));
+  }
+}
+
+function sizeOf(message: ServerSentEventMessage): number {
+  return (message.data?.length ?? 0) + 16;
+}

@@ -1,0 +1,100 @@
+/**
+ * The session's upstream: POST /send and /interrupt, authenticated with the
+ * token from the stream's `session` event (the HttpOnly cookie is the
+ * fallback when a POST races that event).
+ *
+ * @module
+ */
+
+/** How long a POST waits for the token before relying on the cookie. */
+const TOKEN_WAIT_MS = 5000;
+
+/**
+ * @typedef {import("./upload_queue.js").SendResult} SendResult
+ */
+
+/** Sends a session's messages. */
+export class SessionApi {
+  /** @type {string | null} */
+  #token = null;
+  /** @type {Array<() => void>} */
+  #waiters = [];
+
+  /** @param {string} sessionId */
+  constructor(sessionId) {
+    this.sessionId = sessionId;
+  }
+
+  /**
+   * Sets the token; a restarted server hands out a new one.
+   * @param {string} token
+   */
+  setToken(token) {
+    this.#token = token;
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  /**
+   * Posts a user turn or a chunk of microphone audio.
+   * @param {{ mime_type: string, data: string }} body
+   * @returns {Promise<SendResult>}
+   */
+  send(body) {
+    return this.#post(`/send/${this.sessionId}`, JSON.stringify(body));
+  }
+
+  /**
+   * Asks the server to cut the agent's current reply.
+   * @returns {Promise<SendResult>}
+   */
+  interrupt() {
+    return this.#post(`/interrupt/${this.sessionId}`, "{}");
+  }
+
+  /**
+   * @param {string} path
+   * @param {string} body
+   * @returns {Promise<SendResult>}
+   */
+  async #post(path, body) {
+    await this.#tokenOrTimeout();
+    /** @type {Record<string, string>} */
+    const headers = { "Content-Type": "application/json" };
+    if (this.#token) headers["X-Session-Token"] = this.#token;
+    let response;
+    try {
+      response = await fetch(path, {
+        method: "POST",
+        headers,
+        body,
+        credentials: "same-origin",
+      });
+    } catch {
+      return {
+        ok: false,
+        error: "Could not reach the server. Check your connection.",
+      };
+    }
+    if (response.ok) return { ok: true };
+    let error = `The server refused it (HTTP ${response.status}).`;
+    try {
+      const data = await response.json();
+      if (typeof data?.error === "string" && data.error) error = data.error;
+    } catch {
+      // Not JSON (a proxy's error page): keep the generic sentence.
+    }
+    return { ok: false, error, status: response.status };
+  }
+
+  /** @returns {Promise<void>} */
+  #tokenOrTimeout() {
+    if (this.#token) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, TOKEN_WAIT_MS);
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Voice mode's audio: one AudioContext at the device's own rate holding the
+ * microphone capture and the agent's voice, plus the upload queue.
+ *
+ * One context (rather than a 16 kHz one for the microphone and a 24 kHz one
+ * for playback) avoids forcing rates the hardware does not run at, which
+ * Firefox refuses for microphones and Safari handles poorly; the worklets
+ * resample instead.
+ *
+ * @module
+ */
+import { AgentVoicePlayer } from "./audio-player.js";
+import { startMicrophoneCapture } from "./audio-recorder.js";
+import { UploadQueue } from "./upload_queue.js";
+
+/** Microphone audio kept while uploads stall: 5 s of 16 kHz 16-bit. */
+const MAX_BACKLOG_BYTES = 16000 * 2 * 5;
+
+/** A failure to start voice, with a sentence for the person. */
+export class VoiceError extends Error {
+  name = "VoiceError";
+}
+
+/**
+ * @typedef {object} VoiceSessionOptions
+ * @property {HTMLAudioElement} audioElement
+ * @property {number} chunkMs capture chunk duration, 40–100 ms
+ * @property {(pcm: Uint8Array) => Promise<import("./upload_queue.js").SendResult>} upload
+ * @property {(error: string | null) => void} onUploadResult
+ * @property {(level: number) => void} onLevel input level per chunk, 0–1
+ * @property {(message: any) => void} onPlayer the player worklet's reports
+ */
+
+/** Microphone in, agent's voice out. */
+export class VoiceSession {
+  /** @type {AudioContext | null} */
+  #context = null;
+  /** @type {AgentVoicePlayer | null} */
+  #player = null;
+  /** @type {Promise<void> | null} */
+  #modules = null;
+  /** @type {import("./audio-recorder.js").MicrophoneCapture | null} */
+  #capture = null;
+  #options;
+  #muted = false;
+  #headphones = false;
+  /** The upload queue, exposed for its counters. */
+  uploads;
+
+  /** @param {VoiceSessionOptions} options */
+  constructor(options) {
+    this.#options = options;
+    this.uploads = new UploadQueue(options.upload, {
+      maxBytes: MAX_BACKLOG_BYTES,
+      onResult: options.onUploadResult,
+    });
+  }
+
+  /** True while the microphone is captured. */
+  get active() {
+    return this.#capture !== null;
+  }
+
+  /**
+   * Starts the microphone and the player. Call it from a click: the context
+   * and the `<audio>` element are started before the first `await`, while
+   * the browser still counts this as a user gesture.
+   *
+   * @throws {VoiceError} with a human sentence when voice cannot start.
+   */
+  async start() {
+    const context = this.#ensureContext();
+    const resumed = context.resume();
+    try {
+      await this.#modules;
+      await resumed;
+    } catch (error) {
+      // Start from scratch next time rather than keep a half-built graph.
+      this.#context = this.#player = this.#modules = null;
+      void context.close().catch(() => {});
+      throw new VoiceError(`Audio could not start: ${describe(error)}`);
+    }
+    try {
+      this.#capture = await startMicrophoneCapture(context, {
+        chunkMs: this.#options.chunkMs,
+        onChunk: (pcm, level) => {
+          this.#options.onLevel(this.#muted ? 0 : level);
+          this.uploads.push(new Uint8Array(pcm));
+        },
+      });
+    } catch (error) {
+      throw new VoiceError(microphoneMessage(error));
+    }
+    this.#capture.setMuted(this.#muted);
+  }
+
+  /** Releases the microphone and silences the agent; the context is kept for next time. */
+  stop() {
+    this.#capture?.stop();
+    this.#capture = null;
+    this.uploads.clear();
+    this.flush();
+    this.#options.onLevel(0);
+  }
+
+  /** @param {boolean} muted */
+  setMuted(muted) {
+    this.#muted = muted;
+    this.#capture?.setMuted(muted);
+    if (muted) this.#options.onLevel(0);
+  }
+
+  /** @param {boolean} on */
+  setHeadphones(on) {
+    this.#headphones = on;
+    this.#player?.setHeadphones(on);
+  }
+
+  /** @param {Uint8Array} pcm 24 kHz 16-bit LE */
+  play(pcm) {
+    this.#player?.play(pcm);
+  }
+
+  /** Silences the agent from the next render quantum on. */
+  flush() {
+    this.#player?.flush();
+  }
+
+  #ensureContext() {
+    if (this.#context) return this.#context;
+    const Context = globalThis.AudioContext ??
+      /** @type {any} */ (globalThis).webkitAudioContext;
+    if (!Context) {
+      throw new VoiceError("This browser cannot play or record audio.");
+    }
+    // The device's own rate: the worklets resample, the hardware need not.
+    const context = /** @type {AudioContext} */ (new Context());
+    if (!context.audioWorklet) {
+      void context.close();
+      throw new VoiceError(
+        "This browser lacks AudioWorklet, which voice needs; use a current " +
+          "Chrome, Firefox or Safari, or keep typing.",
+      );
+    }
+    this.#context = context;
+    this.#player = new AgentVoicePlayer(context, this.#options.audioElement);
+    this.#player.setHeadphones(this.#headphones);
+    this.#modules = loadModules(context).then(() => {
+      this.#player?.attach(this.#options.onPlayer);
+    });
+    return context;
+  }
+}
+
+/** @param {AudioContext} context */
+async function loadModules(context) {
+  await Promise.all([
+    context.audioWorklet.addModule(
+      new URL("./pcm-recorder-processor.js", import.meta.url),
+    ),
+    context.audioWorklet.addModule(
+      new URL("./pcm-player-processor.js", import.meta.url),
+    ),
+  ]);
+}
+
+/** @param {unknown} error */
+function microphoneMessage(error) {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "NotAllowedError" || name === "SecurityError") {
+    return "Microphone access was denied. Allow it for this site to talk, " +
+      "or keep typing.";
+  }
+  if (name === "NotFoundError" || name === "OverconstrainedError") {
+    return "No microphone was found. Connect one to talk, or keep typing.";
+  }
+  if (name === "NotReadableError") {
+    return "The microphone is in use by another application.";
+  }
+  return `The microphone could not be started: ${describe(error)}`;
+}
+
+/** @param {unknown} error */
+function describe(error) {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
