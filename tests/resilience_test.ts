@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { toBase64 } from "./fake_live_server.ts";
+import type { ClientMessage } from "./fake_live_server.ts";
 import { startHarness } from "./service_harness.ts";
 import { SseClient } from "./sse_client.ts";
 
 const text = (data: string) => ({ mime_type: "text/plain", data });
-const sentText = (m: Record<string, any>) => m.clientContent.turns[0].parts[0].text;
+const sentText = (m: ClientMessage) => m.clientContent.turns[0].parts[0].text;
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("every setup enables resumption and sliding-window compression from config", async () => {
@@ -203,7 +203,6 @@ Deno.test("a page that stops reading is cut off instead of growing memory, and c
   upstream.text("after the stall");
   const next = await again.nextWhere((e) => e.data.includes("after the stall"), 10_000);
   assert.ok(next);
-  assert.equal(toBase64(new Uint8Array(0)), "");
   await again.close();
 });
 
