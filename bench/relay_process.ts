@@ -1,0 +1,129 @@
+import { nowMs } from "./chunk_stamp.ts";
+import { latin1, RawHttpConnection } from "./raw_http_connection.ts";
+
+/** Which relay runs: the service (`main.ts`) or the bare baseline. */
+export type RelayKind = "service" | "baseline";
+
+/** A relay running as its own process, so `/proc/<pid>` describes it alone. */
+export interface RelayProcess {
+  pid: number;
+  port: number;
+  /** Process start → first `GET /` answered, ms. */
+  coldStartMs: number;
+  /** The last lines it wrote to stderr, for diagnosis. */
+  stderrTail(): string;
+  /** Ends it (SIGTERM, then SIGKILL after 3 s). */
+  stop(): Promise<void>;
+}
+
+/** What {@link startRelay} needs. */
+export interface RelayOptions {
+  kind: RelayKind;
+  /** `GOOGLE_GEMINI_BASE_URL`: the fake upstream. */
+  upstreamUrl: string;
+  /** Baseline only: `ws` (no-delay, as the SDK) or `deno` (Nagle on). */
+  baselineWs?: "ws" | "deno";
+  /** Write a V8 CPU profile (`--cpu-prof`) into this folder. */
+  profileDir?: string;
+}
+
+const ROOT = new URL("../", import.meta.url);
+const FLAGS = ["--allow-net", "--allow-env", "--allow-read", "--allow-sys"];
+
+/**
+ * Starts a relay on a free loopback port and waits until it answers `GET /`,
+ * timing that as its cold start.
+ */
+export async function startRelay(options: RelayOptions): Promise<RelayProcess> {
+  const port = freePort();
+  const script = options.kind === "service" ? "main.ts" : "bench/baseline_relay.ts";
+  const started = nowMs();
+  const child = new Deno.Command(
+    Deno.execPath(),
+    {
+      args: ["run", ...FLAGS, ...profile(options), script],
+      cwd: ROOT,
+      env: {
+        GOOGLE_API_KEY: "bench-key",
+        GOOGLE_GEMINI_BASE_URL: options.upstreamUrl,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+        BASELINE_WS: options.baselineWs ?? "ws",
+      },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    },
+  ).spawn();
+  let tail = "";
+  (async () => {
+    const decoder = new TextDecoder();
+    for await (const bytes of child.stderr) {
+      tail = (tail + decoder.decode(bytes)).slice(-4000);
+    }
+  })().catch(() => {});
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }, 3000);
+    await child.status;
+    clearTimeout(timer);
+  };
+  const answered = await firstAnswer(port, started + 20_000);
+  if (!answered) {
+    await stop();
+    throw new Error(`The ${options.kind} did not answer GET /:\n${tail}`);
+  }
+  return {
+    pid: child.pid,
+    port,
+    coldStartMs: Math.round((answered - started) * 10) / 10,
+    stderrTail: () => tail,
+    stop,
+  };
+}
+
+/** Polls `GET /` every millisecond; resolves with when 200 came, or 0. */
+async function firstAnswer(port: number, deadline: number): Promise<number> {
+  const request = new TextEncoder().encode(
+    `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+  );
+  while (nowMs() < deadline) {
+    let connection: RawHttpConnection | undefined;
+    try {
+      connection = await RawHttpConnection.open(port);
+      await connection.write(request);
+      const first = await connection.read();
+      if (first && latin1(first.subarray(0, 12)).endsWith("200")) {
+        return nowMs();
+      }
+    } catch {
+      // Not listening yet.
+    } finally {
+      connection?.close();
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  return 0;
+}
+
+function profile(options: RelayOptions): string[] {
+  return options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
