@@ -8,9 +8,10 @@ import { agentConfig } from "./agent/agent_config.ts";
 import { MISSING_CREDENTIALS_MESSAGE } from "./agent/gemini_credentials.ts";
 import { GeminiLiveConnector } from "./agent/gemini_live_connector.ts";
 import { createApp } from "./server/app.ts";
-import { InFlightRequests } from "./server/in_flight_requests.ts";
 import { withDotEnv } from "./server/dot_env.ts";
+import { InFlightRequests } from "./server/in_flight_requests.ts";
 import { createLogger } from "./server/logger.ts";
+import { securityConfig } from "./server/security_config.ts";
 import { serverConfig } from "./server/server_config.ts";
 import { SessionRegistry } from "./server/session_registry.ts";
 
@@ -25,6 +26,9 @@ export interface Service {
 /**
  * Starts the service from environment variables (see README).
  *
+ * @throws {Error} when the configuration is invalid, e.g. a public `HOST`
+ *   without access control.
+ *
  * @example
  * ```ts
  * const service = startService({ GOOGLE_API_KEY: "…", PORT: "0" });
@@ -33,6 +37,7 @@ export interface Service {
  */
 export function startService(env: Record<string, string | undefined>): Service {
   const config = serverConfig(env);
+  const security = securityConfig(env);
   const logger = createLogger(config.logLevel);
   const agent = agentConfig(env);
   if (!agent.credentials) logger.warnOnce(MISSING_CREDENTIALS_MESSAGE);
@@ -41,23 +46,30 @@ export function startService(env: Record<string, string | undefined>): Service {
     logger,
     sessionGraceMs: config.sessionGraceMs,
     limits: config.limits,
+    maxSessions: security.maxSessions,
+    maxSessionsPerClient: security.maxSessionsPerClient,
   });
   const inFlight = new InFlightRequests();
   const app = createApp({
-    inFlight,
     registry,
     logger,
+    inFlight,
+    security,
     maxBodyBytes: config.maxBodyBytes,
     staticRoot: new URL("./static/", import.meta.url),
   });
+  const tls = security.tls && {
+    cert: Deno.readTextFileSync(security.tls.certFile),
+    key: Deno.readTextFileSync(security.tls.keyFile),
+  };
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,
+    ...tls,
     onListen: ({ hostname, port }) => {
       const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
-      logger.info(
-        `Listening on http://${shown}:${port} (agent ${agent.agent.name})`,
-      );
+      const scheme = tls ? "https" : "http";
+      logger.info(`Listening on ${scheme}://${shown}:${port} (agent ${agent.agent.name})`);
     },
   }, app.fetch);
   return {
@@ -93,11 +105,14 @@ if (import.meta.main) {
   // Libraries that read the environment themselves (google-auth-library for
   // Vertex AI) see .env too, as they would under `deno run --env-file`.
   for (const [name, value] of Object.entries(env)) Deno.env.set(name, value);
-  const service = startService(env);
+  let service: Service;
+  try {
+    service = startService(env);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    Deno.exit(1);
+  }
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(
-      signal,
-      () => service.shutdown().then(() => Deno.exit(0)),
-    );
+    Deno.addSignalListener(signal, () => service.shutdown().then(() => Deno.exit(0)));
   }
 }

@@ -7,6 +7,7 @@ import { type GeminiCredentials, MISSING_CREDENTIALS_MESSAGE } from "./gemini_cr
 import { liveCloseCause } from "./live_close_cause.ts";
 import { type ContextCompression, liveConnectParams } from "./live_connect_params.ts";
 import type { LinkHandlers, LiveLink } from "./live_link.ts";
+import { redactSecrets } from "./redact_secrets.ts";
 import { ResilientLiveSession } from "./resilient_live_session.ts";
 import type { RetryPolicy } from "./retry_delay.ts";
 
@@ -51,10 +52,12 @@ export interface GeminiLiveOptions {
 export class GeminiLiveConnector implements AgentConnector {
   readonly #options: GeminiLiveOptions;
   readonly #ai: GoogleGenAI | null;
+  readonly #secrets: string[];
 
   constructor(options: GeminiLiveOptions) {
     this.#options = options;
     this.#ai = options.credentials ? createClient(options.credentials, options.baseUrl) : null;
+    this.#secrets = options.credentials?.apiKey ? [options.credentials.apiKey] : [];
   }
 
   open({ mode, onEvent }: OpenOptions): AgentSession {
@@ -86,12 +89,13 @@ export class GeminiLiveConnector implements AgentConnector {
         onmessage: (message) => state !== "closed" && handlers.onMessage(message),
         onclose: (event) => {
           // 1006 means no close frame came: the cause is the error, not a refusal.
+          const reason = redactSecrets(event.reason ?? "", this.#secrets);
           if (state === "connecting" && event.code !== 1006) {
-            refusal = { code: event.code, reason: event.reason };
+            refusal = { code: event.code, reason };
           }
           if (state !== "open") return;
           state = "closed";
-          handlers.onClose(event.code, event.reason);
+          handlers.onClose(event.code, reason);
         },
       },
     });
@@ -103,10 +107,14 @@ export class GeminiLiveConnector implements AgentConnector {
       connecting.then((late) => late.close(), () => {});
       if (refusal) {
         const cause = liveCloseCause(refusal.code, refusal.reason);
-        throw new AgentError(cause.message, { fatal: cause.fatal, cause: error });
+        throw new AgentError(cause.message, { fatal: cause.fatal });
       }
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new AgentError(`Cannot reach Gemini: ${detail}`, { fatal: false, cause: error });
+      const detail = redactSecrets(
+        error instanceof Error ? error.message : String(error),
+        this.#secrets,
+      );
+      // The cause is not kept: SDK errors can hold the URL with the key.
+      throw new AgentError(`Cannot reach Gemini: ${detail}`, { fatal: false });
     }
     state = "open";
     // The WebSocket drops what is sent after it closed without a word, so say it.

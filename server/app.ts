@@ -1,10 +1,19 @@
-import { type Context, Hono } from "hono";
+import { zValidator } from "@hono/zod-validator";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
+import { cors } from "hono/cors";
+import { z } from "zod";
+import { accessControl } from "./access_control.ts";
 import type { BrowserSession } from "./browser_session.ts";
+import { clientAddress, publicOrigin } from "./client_address.ts";
 import { HttpError } from "./http_error.ts";
 import type { InFlightRequests } from "./in_flight_requests.ts";
 import type { Logger } from "./logger.ts";
+import { originGuard } from "./origin_guard.ts";
+import { RateLimiter } from "./rate_limiter.ts";
+import type { SecurityConfig } from "./security_config.ts";
+import { securityHeaders } from "./security_headers.ts";
 import { parseSendRequest } from "./send_request.ts";
 import { ServerSentEventStream } from "./server_sent_event.ts";
 import type { SessionRegistry } from "./session_registry.ts";
@@ -16,24 +25,57 @@ export interface AppOptions {
   registry: SessionRegistry;
   logger: Logger;
   maxBodyBytes: number;
+  security: SecurityConfig;
   /** Folder of the web client (a file URL ending in `/`). */
   staticRoot: URL;
   /** Counts requests in flight, for a graceful shutdown. */
   inFlight: InFlightRequests;
+  /** Injected so tests control time for rate limits. */
+  now?: () => number;
 }
 
-const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** 16 kHz, 16-bit mono. */
+const PCM_BYTES_PER_SECOND = 32_000;
+
+const SessionParam = z.object({
+  session_id: z.string().regex(
+    /^[A-Za-z0-9_-]{1,64}$/,
+    "Invalid session id: use 1 to 64 of A-Z, a-z, 0-9, _ and -",
+  ),
+});
+
+const EventsQuery = z.object({
+  is_audio: z.enum(["true", "false"], { error: "Invalid `is_audio`: use true or false" })
+    .optional(),
+  last_event_id: z.string().regex(/^\d{1,15}$/, "Invalid `last_event_id`: use an event id")
+    .optional(),
+});
+
+/** Turns a failed zod validation into our JSON 400 (the hook of `zValidator`). */
+function invalid(result: { success: boolean; error?: { issues: { message: string }[] } }): void {
+  if (!result.success) throw new HttpError(400, result.error!.issues[0].message);
+}
 
 /**
  * The service's routes: the page, its assets, `GET /events/:session_id` (SSE),
- * `POST /send/:session_id` and `POST /interrupt/:session_id`. Every error
- * answers `{"error": "…"}`.
+ * `POST /send/:session_id`, `POST /interrupt/:session_id` and, with an access
+ * token, `/login`. Security headers, access control, origin checks, CORS,
+ * rate limits and validation apply to every route; every error answers
+ * `{"error": "…"}` from the one `onError`.
  */
-export function createApp(
-  { registry, logger, maxBodyBytes, staticRoot, inFlight }: AppOptions,
-): Hono {
+export function createApp(options: AppOptions): Hono {
+  const { registry, logger, maxBodyBytes, security, staticRoot, inFlight } = options;
   const app = new Hono();
-  app.use(inFlight.middleware);
+  const isHttps = (c: Context) => publicOrigin(c, security.trustProxy).startsWith("https:");
+  const client = (c: Context) => clientAddress(c, security.trustProxy);
+  const access = accessControl({ ...security, isHttps });
+  const clientLimit = limiter(security.clientRequestsPerSecond, options.now);
+  const sessionLimit = limiter(security.sessionRequestsPerSecond, options.now);
+  const audioLimit = new RateLimiter({
+    ratePerSecond: security.audioSecondsPerMinute / 60,
+    burst: security.audioSecondsPerMinute,
+    now: options.now,
+  });
 
   app.onError((error, c) => {
     if (error instanceof HttpError) {
@@ -45,35 +87,66 @@ export function createApp(
   });
   app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404));
 
+  app.use(inFlight.middleware);
+  app.use(securityHeaders(isHttps));
+  if (security.allowedOrigins.length > 0) {
+    app.use(cors({
+      origin: security.allowedOrigins,
+      credentials: true,
+      allowMethods: ["GET", "POST"],
+      allowHeaders: ["Content-Type", "Authorization", "X-Session-Token", "Last-Event-ID"],
+    }));
+  }
+  app.use(originGuard(security));
+  app.use("/events/*", rateLimited((c) => client(c), clientLimit));
+  app.use("/send/*", rateLimited((c) => client(c), clientLimit));
+  app.use("/interrupt/*", rateLimited((c) => client(c), clientLimit));
+  app.use("/login", rateLimited((c) => client(c), clientLimit));
+  app.use(access.middleware);
+
   app.get("/", staticFiles(staticRoot, "", "index.html"));
   app.get("/static/*", staticFiles(staticRoot, "/static"));
+  if (security.accessToken) {
+    app.get("/login", staticFiles(staticRoot, "", "login.html"));
+    app.post("/login", bodyLimit({ maxSize: 4096 }), access.login);
+  }
 
-  app.get("/events/:session_id", (c) => {
-    const id = sessionId(c);
-    const isAudio = isAudioParam(c.req.query("is_audio"));
-    const { session, stream } = registry.open(id, {
-      isAudio,
-      token: presentedToken(c, id),
+  app.get(
+    "/events/:session_id",
+    zValidator("param", SessionParam, invalid),
+    zValidator("query", EventsQuery, invalid),
+    (c) => {
+      const id = c.req.valid("param").session_id;
+      const query = c.req.valid("query");
+      const isAudio = query.is_audio === "true";
       // EventSource sends the header on its own reconnects; a page that opens
       // a new EventSource (a mode switch) passes the query parameter.
-      lastEventId: lastEventId(c.req.header("Last-Event-ID") ?? c.req.query("last_event_id")),
-    });
-    setCookie(c, cookieName(id), session.token, {
-      httpOnly: true,
-      sameSite: "Strict",
-      path: "/",
-      secure: new URL(c.req.url).protocol === "https:",
-    });
-    logger.info(`Session ${id}: stream opened (${isAudio ? "audio" : "text"})`);
-    return c.body(stream.pipeThrough(new ServerSentEventStream()), 200, {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      "X-Accel-Buffering": "no",
-    });
-  });
+      const lastEventId = eventId(c.req.header("Last-Event-ID") ?? query.last_event_id);
+      const { session, stream } = registry.open(id, {
+        isAudio,
+        token: presentedToken(c, id),
+        lastEventId,
+        client: client(c),
+      });
+      setCookie(c, cookieName(id), session.token, {
+        httpOnly: true,
+        sameSite: "Strict",
+        path: "/",
+        secure: isHttps(c),
+      });
+      logger.info(`Session ${id}: stream opened (${isAudio ? "audio" : "text"})`);
+      return c.body(stream.pipeThrough(new ServerSentEventStream()), 200, {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-cache, no-transform",
+        "X-Accel-Buffering": "no",
+      });
+    },
+  );
 
   app.post(
     "/send/:session_id",
+    zValidator("param", SessionParam, invalid),
+    rateLimited((c) => c.req.param("session_id") ?? "", sessionLimit),
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
@@ -85,22 +158,71 @@ export function createApp(
       const body = await c.req.text().catch((cause) => {
         throw new HttpError(400, "Cannot send: the body could not be read", { cause });
       });
-      session.send(parseSendRequest(body));
+      const request = parseSendRequest(body);
+      if (request.mimeType === "text/plain" && request.data.length > security.maxTextChars) {
+        throw new HttpError(
+          413,
+          `Cannot send: the text has ${request.data.length} characters; the limit is ${security.maxTextChars}`,
+        );
+      }
+      if (request.mimeType === "audio/pcm") {
+        const seconds = request.bytes / PCM_BYTES_PER_SECOND;
+        if (seconds > security.maxAudioSecondsPerPost) {
+          throw new HttpError(
+            413,
+            `Cannot send: ${
+              seconds.toFixed(1)
+            } s of audio in one request; the limit is ${security.maxAudioSecondsPerPost} s`,
+          );
+        }
+        const wait = audioLimit.take(session.id, seconds);
+        if (wait > 0) {
+          throw new HttpError(
+            429,
+            `Cannot send: more than ${security.audioSecondsPerMinute} s of audio per minute`,
+            { retryAfterSeconds: Math.ceil(wait / 1000) },
+          );
+        }
+      }
+      session.send(request);
       return c.json({ status: "sent" });
     },
   );
 
-  app.post("/interrupt/:session_id", (c) => {
-    authorizedSession(c, registry).interrupt();
-    return c.json({ status: "interrupted" });
-  });
+  app.post(
+    "/interrupt/:session_id",
+    zValidator("param", SessionParam, invalid),
+    rateLimited((c) => c.req.param("session_id") ?? "", sessionLimit),
+    (c) => {
+      authorizedSession(c, registry).interrupt();
+      return c.json({ status: "interrupted" });
+    },
+  );
 
   return app;
 }
 
+/** A limiter of `perSecond` requests with bursts of twice that. */
+function limiter(perSecond: number, now?: () => number): RateLimiter {
+  return new RateLimiter({ ratePerSecond: perSecond, burst: perSecond * 2, now });
+}
+
+/** Answers 429 with `Retry-After` when `key`'s requests exceed `limiter`'s rate. */
+function rateLimited(key: (c: Context) => string, limiter: RateLimiter): MiddlewareHandler {
+  return async (c, next) => {
+    const wait = limiter.take(key(c));
+    if (wait > 0) {
+      throw new HttpError(429, "Too many requests; slow down", {
+        retryAfterSeconds: Math.ceil(wait / 1000),
+      });
+    }
+    await next();
+  };
+}
+
 /** The session a POST names, once its token proved the caller owns it. */
 function authorizedSession(c: Context, registry: SessionRegistry): BrowserSession {
-  const id = sessionId(c);
+  const id = c.req.param("session_id") ?? "";
   const session = registry.get(id);
   if (!session) throw new HttpError(404, `Cannot send: session \`${id}\` does not exist`);
   const token = presentedToken(c, id);
@@ -113,21 +235,7 @@ function authorizedSession(c: Context, registry: SessionRegistry): BrowserSessio
   return session;
 }
 
-function sessionId(c: Context): string {
-  const id = c.req.param("session_id") ?? "";
-  if (!SESSION_ID.test(id)) {
-    throw new HttpError(400, "Invalid session id: use 1 to 64 of A-Z, a-z, 0-9, _ and -");
-  }
-  return id;
-}
-
-function isAudioParam(value: string | undefined): boolean {
-  if (value === undefined || value === "false") return false;
-  if (value === "true") return true;
-  throw new HttpError(400, "Invalid `is_audio`: use true or false");
-}
-
-function lastEventId(value: string | undefined): number | undefined {
+function eventId(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   if (!/^\d{1,15}$/.test(value)) {
     throw new HttpError(400, "Invalid `Last-Event-ID`: use the id of an event of this session");

@@ -22,6 +22,8 @@ export interface SessionLimits {
   idleTimeoutMs: number;
   /** The session ends this long after it started, whatever happens. */
   maxDurationMs: number;
+  /** Tokens (summed from Gemini's per-turn usage) after which the session ends; 0: no limit. */
+  tokenBudget: number;
 }
 
 /** What a {@link BrowserSession} needs from its owner. */
@@ -66,6 +68,7 @@ export class BrowserSession {
   #replying = false;
   #muted = false;
   #lastActivity = Date.now();
+  #tokensUsed = 0;
   #lifetime: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -262,6 +265,16 @@ export class BrowserSession {
       logger.debug(`[AGENT TO CLIENT] ${this.id}: ${JSON.stringify(event)}`);
     }
     this.#emit(agentEventMessage(event));
+    if (event.type === "usage") this.#spend(event.usage.totalTokens);
+  }
+
+  /** Ends the session politely once it has used its token budget. */
+  #spend(tokens: number): void {
+    const budget = this.#options.limits.tokenBudget;
+    this.#tokensUsed += tokens;
+    if (budget === 0 || this.#tokensUsed < budget) return;
+    this.end(`This conversation used its budget of ${budget} tokens; start a new one to go on`);
+    this.#options.onEnd();
   }
 
   /** Numbers a message, keeps it for replay, and sends it if a page is reading. */

@@ -47,6 +47,7 @@ export function serverConfig(
       streamBufferBytes: integer(env, "STREAM_BUFFER_BYTES", 4 * 1024 * 1024, 1024, 1024 ** 3),
       idleTimeoutMs: integer(env, "SESSION_IDLE_TIMEOUT_MS", 15 * MINUTE, 100, DAY),
       maxDurationMs: integer(env, "SESSION_MAX_DURATION_MS", 120 * MINUTE, 100, 7 * DAY),
+      tokenBudget: integer(env, "SESSION_TOKEN_BUDGET", 0, 0, Number.MAX_SAFE_INTEGER),
     },
     logLevel: logLevel as LogLevel,
   };

@@ -12,6 +12,10 @@ export interface SessionRegistryOptions {
   /** How long a session outlives its stream, for reconnects and mode switches. */
   sessionGraceMs: number;
   limits: SessionLimits;
+  /** Sessions served at once; more get 503. */
+  maxSessions: number;
+  /** Sessions one client address may hold at once; more get 429. */
+  maxSessionsPerClient: number;
   /** Injected so tests can choose tokens; default: 256 random bits. */
   createToken?: () => string;
 }
@@ -24,6 +28,9 @@ export class SessionRegistry {
   readonly #options: SessionRegistryOptions;
   readonly #sessions = new Map<string, BrowserSession>();
   readonly #graceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Client address of each session, and how many sessions each address holds. */
+  readonly #clientOf = new Map<string, string>();
+  readonly #perClient = new Map<string, number>();
   #draining = false;
 
   constructor(options: SessionRegistryOptions) {
@@ -54,11 +61,17 @@ export class SessionRegistry {
    * Opens a stream on session `id`, creating the session if it is not live.
    *
    * @throws {HttpError} 409 when the session is live and `token` is not its
-   *   token; 503 while the server shuts down.
+   *   token; 429 when `client` holds too many sessions; 503 at capacity or
+   *   while the server shuts down.
    */
   open(
     id: string,
-    { isAudio, token, lastEventId }: { isAudio: boolean; token?: string; lastEventId?: number },
+    { isAudio, token, lastEventId, client = "unknown" }: {
+      isAudio: boolean;
+      token?: string;
+      lastEventId?: number;
+      client?: string;
+    },
   ): { session: BrowserSession; stream: ReadableStream<ServerSentEventMessage> } {
     this.#refuseWhileDraining();
     let session = this.#sessions.get(id);
@@ -66,7 +79,10 @@ export class SessionRegistry {
       throw new HttpError(409, `Cannot open session \`${id}\`: it belongs to another client`);
     }
     if (!session) {
+      this.#admit(client);
       session = this.#create(id, isAudio, lastEventId ?? 0);
+      this.#clientOf.set(id, client);
+      this.#perClient.set(client, (this.#perClient.get(client) ?? 0) + 1);
       const stream = session.attach(isAudio);
       if (lastEventId !== undefined) {
         // The page had a conversation here that no longer exists (the server
@@ -98,6 +114,22 @@ export class SessionRegistry {
   /** Closes every session at once. */
   closeAll(): void {
     for (const id of [...this.#sessions.keys()]) this.#remove(id);
+  }
+
+  #admit(client: string): void {
+    const { maxSessions, maxSessionsPerClient } = this.#options;
+    if (this.#sessions.size >= maxSessions) {
+      throw new HttpError(503, `The server is at capacity (${maxSessions} conversations)`, {
+        retryAfterSeconds: 30,
+      });
+    }
+    if ((this.#perClient.get(client) ?? 0) >= maxSessionsPerClient) {
+      throw new HttpError(
+        429,
+        `Too many conversations from your address (at most ${maxSessionsPerClient}); close one first`,
+        { retryAfterSeconds: 30 },
+      );
+    }
   }
 
   #refuseWhileDraining(): void {
@@ -135,6 +167,11 @@ export class SessionRegistry {
     const session = this.#sessions.get(id);
     if (!session) return;
     this.#sessions.delete(id);
+    const client = this.#clientOf.get(id)!;
+    this.#clientOf.delete(id);
+    const held = (this.#perClient.get(client) ?? 1) - 1;
+    if (held > 0) this.#perClient.set(client, held);
+    else this.#perClient.delete(client);
     session.close();
     this.#options.logger.info(`Session ${id}: closed`);
   }

@@ -1,0 +1,80 @@
+import { createHmac } from "node:crypto";
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { z } from "zod";
+import { HttpError } from "./http_error.ts";
+import { tokensMatch } from "./session_token.ts";
+
+/** Who may use the service. */
+export interface AccessOptions {
+  /** Shared secret: the page asks for it once, API clients send `Authorization: Bearer`. */
+  accessToken?: string;
+  /** Header a trusted authenticating proxy sets on every request (e.g. `X-Forwarded-User`). */
+  trustedUserHeader?: string;
+  isHttps: (c: Context) => boolean;
+}
+
+const COOKIE = "access";
+const PUBLIC_PATH = /^\/(static\/|login$|healthz$)/;
+const LoginBody = z.object({ token: z.string().min(1).max(1024) });
+
+/**
+ * Access control: off without settings; with `trustedUserHeader`, every
+ * request must carry that header (set by the proxy); with `accessToken`,
+ * requests need the token as a Bearer header or the cookie the login page
+ * sets, and the page itself redirects to `/login`. The cookie holds an HMAC
+ * of the token, not the token, and every comparison takes constant time.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * const access = accessControl({ accessToken: "a-long-shared-secret", isHttps: () => false });
+ * new Hono().use(access.middleware).post("/login", access.login);
+ * ```
+ */
+export function accessControl(options: AccessOptions): {
+  middleware: MiddlewareHandler;
+  login: (c: Context) => Promise<Response>;
+} {
+  const { accessToken, trustedUserHeader } = options;
+  const cookieValue = accessToken
+    ? createHmac("sha256", accessToken).update("gemini-live-search access").digest("base64url")
+    : "";
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    if (PUBLIC_PATH.test(c.req.path)) return next();
+    if (trustedUserHeader && !c.req.header(trustedUserHeader)) {
+      throw new HttpError(401, `Sign in first: the \`${trustedUserHeader}\` header is missing`);
+    }
+    if (accessToken) {
+      const bearer = c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1];
+      const cookie = getCookie(c, COOKIE);
+      const granted = (bearer !== undefined && tokensMatch(bearer, accessToken)) ||
+        (cookie !== undefined && tokensMatch(cookie, cookieValue));
+      if (!granted) {
+        if (c.req.method === "GET" && c.req.path === "/") return c.redirect("/login", 302);
+        c.header("WWW-Authenticate", 'Bearer realm="gemini-live-search"');
+        throw new HttpError(401, "An access token is required (Authorization: Bearer …)");
+      }
+    }
+    await next();
+  };
+
+  const login = async (c: Context): Promise<Response> => {
+    if (!accessToken) throw new HttpError(404, "Not found: no access token is configured");
+    const parsed = LoginBody.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) throw new HttpError(400, 'Cannot log in: send {"token": "…"}');
+    if (!tokensMatch(parsed.data.token, accessToken)) {
+      throw new HttpError(401, "Cannot log in: that access token is not right");
+    }
+    setCookie(c, COOKIE, cookieValue, {
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/",
+      secure: options.isHttps(c),
+    });
+    return c.json({ status: "ok" });
+  };
+
+  return { middleware, login };
+}

@@ -1,0 +1,330 @@
+import assert from "node:assert/strict";
+import { startService } from "../main.ts";
+import { toBase64 } from "./fake_live_server.ts";
+import { startHarness } from "./service_harness.ts";
+import { SseClient } from "./sse_client.ts";
+
+const text = (data: string) => ({ mime_type: "text/plain", data });
+const audioSeconds = (seconds: number) => ({
+  mime_type: "audio/pcm",
+  data: toBase64(new Uint8Array(Math.round(seconds * 32_000))),
+});
+
+Deno.test("a public HOST without access control refuses to start, naming the fixes", () => {
+  assert.throws(
+    () => startService({ HOST: "0.0.0.0", PORT: "0", LOG_LEVEL: "error" }),
+    /ACCESS_TOKEN.*TRUSTED_USER_HEADER.*ALLOW_PUBLIC=1/,
+  );
+  assert.throws(
+    () => startService({ HOST: "0.0.0.0", ACCESS_TOKEN: "short", LOG_LEVEL: "error" }),
+    /at least 16 characters/,
+  );
+});
+
+Deno.test("a public HOST starts with ACCESS_TOKEN or with ALLOW_PUBLIC=1", async () => {
+  for (const env of [{ ACCESS_TOKEN: "a-long-shared-secret" }, { ALLOW_PUBLIC: "1" }]) {
+    const service = startService({ HOST: "0.0.0.0", PORT: "0", LOG_LEVEL: "error", ...env });
+    await service.shutdown();
+  }
+});
+
+Deno.test("with ACCESS_TOKEN the page asks for it once, then a cookie (not the token) admits", async () => {
+  const secret = "a-long-shared-secret";
+  await using h = startHarness({ ACCESS_TOKEN: secret });
+  const page = await fetch(`${h.baseUrl}/`, { redirect: "manual" });
+  assert.equal(page.status, 302);
+  assert.equal(page.headers.get("location"), "/login");
+  await page.body?.cancel();
+  const login = await fetch(`${h.baseUrl}/login`);
+  assert.equal(login.status, 200);
+  assert.match(await login.text(), /id="loginForm"/);
+
+  const denied = await fetch(`${h.baseUrl}/events/x`);
+  assert.equal(denied.status, 401);
+  assert.match((await denied.json()).error, /access token is required/);
+
+  const wrong = await fetch(`${h.baseUrl}/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ token: "not-the-secret-at-all" }),
+  });
+  assert.equal(wrong.status, 401);
+  await wrong.body?.cancel();
+  const right = await fetch(`${h.baseUrl}/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ token: secret }),
+  });
+  assert.equal(right.status, 200);
+  await right.body?.cancel();
+  const setCookie = right.headers.get("set-cookie")!;
+  assert.match(setCookie, /^access=[\w-]+; /);
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  assert.ok(!setCookie.includes(secret), "the cookie does not carry the secret");
+  const cookie = setCookie.split(";")[0];
+
+  const admitted = await fetch(`${h.baseUrl}/`, { headers: { Cookie: cookie } });
+  assert.equal(admitted.status, 200);
+  await admitted.body?.cancel();
+  const sse = await SseClient.open(`${h.baseUrl}/events/cookie-ok`, { Cookie: cookie });
+  assert.equal((await sse.next()).event, "session");
+  await sse.close();
+  const api = await SseClient.open(`${h.baseUrl}/events/bearer-ok`, {
+    Authorization: `Bearer ${secret}`,
+  });
+  assert.equal((await api.next()).event, "session");
+  await api.close();
+});
+
+Deno.test("with TRUSTED_USER_HEADER only requests carrying it get in", async () => {
+  await using h = startHarness({ TRUSTED_USER_HEADER: "X-Forwarded-User" });
+  const denied = await fetch(`${h.baseUrl}/`);
+  assert.equal(denied.status, 401);
+  assert.match((await denied.json()).error, /X-Forwarded-User/);
+  const page = await fetch(`${h.baseUrl}/`, { headers: { "X-Forwarded-User": "ada" } });
+  assert.equal(page.status, 200);
+  await page.body?.cancel();
+});
+
+Deno.test("POSTs from another site's page are refused and reach no agent", async () => {
+  await using h = startHarness();
+  const { token } = await h.open("csrf");
+  const upstream = await h.fake.connection(0);
+  const auth = { "X-Session-Token": token };
+  const evil = await h.send("csrf", text("hi"), { ...auth, Origin: "https://evil.example" });
+  assert.equal(evil.status, 403);
+  assert.match((await evil.json()).error, /evil\.example/);
+  const crossSite = await h.send("csrf", text("hi"), { ...auth, "Sec-Fetch-Site": "cross-site" });
+  assert.equal(crossSite.status, 403);
+  await crossSite.body?.cancel();
+  const own = await h.send("csrf", text("mine"), {
+    ...auth,
+    Origin: h.baseUrl,
+    "Sec-Fetch-Site": "same-origin",
+  });
+  assert.equal(own.status, 200);
+  await own.body?.cancel();
+  const first = await upstream.nextClientContent();
+  assert.equal(first.clientContent.turns[0].parts[0].text, "mine");
+});
+
+Deno.test("CORS stays closed unless ALLOWED_ORIGINS opens it, and never with *", async () => {
+  {
+    await using h = startHarness();
+    const preflight = await fetch(`${h.baseUrl}/send/x`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://app.example", "Access-Control-Request-Method": "POST" },
+    });
+    assert.equal(preflight.headers.get("access-control-allow-origin"), null);
+    await preflight.body?.cancel();
+  }
+  await using h = startHarness({ ALLOWED_ORIGINS: "https://app.example" });
+  const allowed = await fetch(`${h.baseUrl}/send/x`, {
+    method: "OPTIONS",
+    headers: { Origin: "https://app.example", "Access-Control-Request-Method": "POST" },
+  });
+  assert.equal(allowed.headers.get("access-control-allow-origin"), "https://app.example");
+  assert.equal(allowed.headers.get("access-control-allow-credentials"), "true");
+  await allowed.body?.cancel();
+  const other = await fetch(`${h.baseUrl}/send/x`, {
+    method: "OPTIONS",
+    headers: { Origin: "https://other.example", "Access-Control-Request-Method": "POST" },
+  });
+  assert.notEqual(other.headers.get("access-control-allow-origin"), "https://other.example");
+  assert.notEqual(other.headers.get("access-control-allow-origin"), "*");
+  await other.body?.cancel();
+  assert.throws(() => startService({ ALLOWED_ORIGINS: "*", PORT: "0" }), /ALLOWED_ORIGINS/);
+});
+
+Deno.test("every response carries a strict CSP and the other security headers", async () => {
+  await using h = startHarness();
+  const page = await fetch(`${h.baseUrl}/`);
+  await page.body?.cancel();
+  const csp = page.headers.get("content-security-policy") ?? "";
+  for (const directive of ["default-src 'self'", "script-src 'self'", "connect-src 'self'"]) {
+    assert.ok(csp.includes(directive), `${directive} in ${csp}`);
+  }
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  assert.equal(page.headers.get("x-content-type-options"), "nosniff");
+  assert.equal(page.headers.get("referrer-policy"), "no-referrer");
+  assert.match(page.headers.get("permissions-policy") ?? "", /microphone=\(self\)/);
+  assert.equal(page.headers.get("strict-transport-security"), null, "no HSTS over plain HTTP");
+  const error = await fetch(`${h.baseUrl}/send/x`, { method: "POST" });
+  assert.ok(error.headers.get("content-security-policy"));
+  await error.body?.cancel();
+});
+
+Deno.test("behind a trusted TLS proxy, HSTS is sent and cookies are Secure", async () => {
+  await using h = startHarness({ TRUST_PROXY: "1" });
+  const response = await fetch(`${h.baseUrl}/events/proxied`, {
+    headers: { "X-Forwarded-Proto": "https" },
+  });
+  assert.match(response.headers.get("strict-transport-security") ?? "", /max-age=\d+/);
+  assert.match(response.headers.get("set-cookie") ?? "", /Secure/);
+  await response.body?.cancel();
+});
+
+Deno.test("TLS_CERT and TLS_KEY make the server speak HTTPS", async () => {
+  const dir = await Deno.makeTempDir();
+  // A CA and a leaf certificate for localhost signed by it, as a real deployment has.
+  const openssl = async (...args: string[]) => {
+    const { success } = await new Deno.Command("openssl", { args, cwd: dir, stderr: "null" })
+      .output();
+    assert.ok(success, `openssl ${args[0]}`);
+  };
+  await openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=Test CA",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+  );
+  await openssl(
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-subj",
+    "/CN=localhost",
+    "-keyout",
+    "key.pem",
+    "-out",
+    "leaf.csr",
+  );
+  await Deno.writeTextFile(`${dir}/leaf.ext`, "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+  await openssl(
+    "x509",
+    "-req",
+    "-in",
+    "leaf.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "1",
+    "-extfile",
+    "leaf.ext",
+    "-out",
+    "cert.pem",
+  );
+  const service = startService({
+    PORT: "0",
+    LOG_LEVEL: "error",
+    TLS_CERT: `${dir}/cert.pem`,
+    TLS_KEY: `${dir}/key.pem`,
+  });
+  const client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(`${dir}/ca.pem`)] });
+  try {
+    const response = await fetch(`https://localhost:${service.server.addr.port}/`, { client });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("strict-transport-security") ?? "", /max-age/);
+    await response.body?.cancel();
+  } finally {
+    client.close();
+    await service.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("text and audio limits answer 413 with the limit named", async () => {
+  await using h = startHarness({ MAX_TEXT_CHARS: "10", MAX_AUDIO_SECONDS_PER_POST: "1" });
+  const { token } = await h.open("limits");
+  const auth = { "X-Session-Token": token };
+  const long = await h.send("limits", text("x".repeat(11)), auth);
+  assert.equal(long.status, 413);
+  assert.match((await long.json()).error, /limit is 10/);
+  const speech = await h.send("limits", audioSeconds(1.5), auth);
+  assert.equal(speech.status, 413);
+  assert.match((await speech.json()).error, /1\.5 s of audio/);
+  const ok = await h.send("limits", audioSeconds(0.5), auth);
+  assert.equal(ok.status, 200);
+  await ok.body?.cancel();
+});
+
+Deno.test("too much audio per minute gets 429 with Retry-After", async () => {
+  await using h = startHarness({ AUDIO_SECONDS_PER_MINUTE: "2" });
+  const { token } = await h.open("audio-rate");
+  const auth = { "X-Session-Token": token };
+  for (let i = 0; i < 2; i++) {
+    const ok = await h.send("audio-rate", audioSeconds(1), auth);
+    assert.equal(ok.status, 200);
+    await ok.body?.cancel();
+  }
+  const limited = await h.send("audio-rate", audioSeconds(1), auth);
+  assert.equal(limited.status, 429);
+  assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+  assert.match((await limited.json()).error, /2 s of audio per minute/);
+});
+
+Deno.test("request floods from one client or on one session get 429 with Retry-After", async () => {
+  await using h = startHarness({ RATE_LIMIT_SESSION_RPS: "3", RATE_LIMIT_CLIENT_RPS: "1000" });
+  const { token } = await h.open("flood");
+  const statuses = [];
+  for (let i = 0; i < 10; i++) {
+    const response = await h.send("flood", text(`m${i}`), { "X-Session-Token": token });
+    statuses.push(response.status);
+    if (response.status === 429) assert.ok(response.headers.get("retry-after"));
+    await response.body?.cancel();
+  }
+  assert.deepEqual(statuses.slice(0, 6), [200, 200, 200, 200, 200, 200]);
+  assert.ok(statuses.includes(429));
+
+  await using c = startHarness({ RATE_LIMIT_CLIENT_RPS: "2" });
+  const seen = [];
+  for (let i = 0; i < 8; i++) {
+    const response = await fetch(`${c.baseUrl}/send/nobody`, { method: "POST" });
+    seen.push(response.status);
+    await response.body?.cancel();
+  }
+  assert.ok(seen.includes(429), seen.join());
+});
+
+Deno.test("session caps: overall 503, per client 429", async () => {
+  await using h = startHarness({ MAX_SESSIONS: "3", MAX_SESSIONS_PER_CLIENT: "2" });
+  await h.open("c1");
+  await h.open("c2");
+  const third = await fetch(`${h.baseUrl}/events/c3`);
+  assert.equal(third.status, 429);
+  assert.match((await third.json()).error, /at most 2/);
+  await using g = startHarness({ MAX_SESSIONS: "1" });
+  await g.open("only");
+  const full = await fetch(`${g.baseUrl}/events/second`);
+  assert.equal(full.status, 503);
+  assert.match((await full.json()).error, /capacity/);
+});
+
+Deno.test("a session that spends its token budget ends politely", async () => {
+  await using h = startHarness({ SESSION_TOKEN_BUDGET: "100" });
+  const { sse } = await h.open("budget");
+  const upstream = await h.fake.connection(0);
+  upstream.usage(30, 30);
+  assert.equal((await sse.nextJson("usage")).total_tokens, 60);
+  upstream.usage(30, 30);
+  const error = await sse.nextJson("error");
+  assert.match(error.error, /budget of 100 tokens/);
+  await sse.ended();
+  await upstream.closed;
+});
+
+Deno.test("the API key never reaches the page, even when Gemini's reason quotes it", async () => {
+  const key = "AIzaSECRET-test-key-0123456789";
+  await using h = startHarness({ GOOGLE_API_KEY: key }, { apiKey: key });
+  const { sse } = await h.open("secret");
+  const upstream = await h.fake.connection(0);
+  upstream.close(1008, `denied for wss://x/ws?key=${key}`);
+  const error = await sse.nextWhere((e) => e.event === "error", 5000);
+  assert.ok(!error.data.includes(key), error.data);
+  assert.match(error.data, /redacted/);
+});
