@@ -374,18 +374,22 @@ Deno.test("after maxAttempts failed reconnects the session ends, non-fatal, nami
   assert.throws(() => session.sendText("hello?"), AgentError);
 });
 
-Deno.test("retries wait longer after each failure", async () => {
+Deno.test("retries after a failed attempt back off, longer each time", async () => {
   const { fake, session } = start();
   const first = await fake.nth(0);
   await first.open();
   first.closeFromServer(1011, "Internal error");
   const unreachable = new AgentError("Cannot reach Gemini", { fatal: false });
+  // With this jitter attempt 2 waits 5 ms × 0.75 ≈ 4 ms and attempt 3 waits 10 ms × 0.75 ≈ 8 ms.
+  let failedAt = performance.now();
   await (await fake.nth(1)).fail(unreachable);
-  // Attempt 2 waits 5 ms × 0.75 with this jitter, attempt 3 waits 10 ms × 0.75.
   assert.equal(fake.attempts.length, 2, "the second attempt did not wait");
-  const failedAt = performance.now();
   await fake.nth(2);
   assert.ok(performance.now() - failedAt >= 3, "the second attempt came too soon");
+  failedAt = performance.now();
+  await fake.attempts[2].fail(unreachable);
+  await fake.nth(3);
+  assert.ok(performance.now() - failedAt >= 7, "the third attempt came too soon");
   session.close();
 });
 

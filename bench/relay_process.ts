@@ -50,6 +50,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayProcess> {
         HOST: "127.0.0.1",
         LOG_LEVEL: "warn",
         BASELINE_WS: options.baselineWs ?? "ws",
+        // Every session of the bench comes from one address: lift the
+        // per-client limits, which would otherwise refuse the load itself.
+        RATE_LIMIT_CLIENT_RPS: "1000000",
+        MAX_SESSIONS: "100000",
+        MAX_SESSIONS_PER_CLIENT: "100000",
       },
       stdin: "null",
       stdout: "null",
