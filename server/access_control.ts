@@ -15,7 +15,7 @@ export interface AccessOptions {
 }
 
 const COOKIE = "access";
-const PUBLIC_PATH = /^\/(static\/|login$|healthz$)/;
+const PUBLIC_PATH = /^\/(static\/|login$|healthz$|readyz$)/;
 const LoginBody = z.object({ token: z.string().min(1).max(1024) });
 
 /**

@@ -104,6 +104,15 @@ export function createApp(options: AppOptions): Hono {
   app.use("/login", rateLimited((c) => client(c), clientLimit));
   app.use(access.middleware);
 
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get(
+    "/readyz",
+    (c) =>
+      registry.draining
+        ? c.json({ status: "draining", sessions: registry.size }, 503)
+        : c.json({ status: "ready", sessions: registry.size }),
+  );
+
   app.get("/", staticFiles(staticRoot, "", "index.html"));
   app.get("/static/*", staticFiles(staticRoot, "/static"));
   if (security.accessToken) {

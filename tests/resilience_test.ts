@@ -306,3 +306,32 @@ Deno.test("shutdown tells every page to reconnect, closes upstreams cleanly, and
   assert.equal(answered.headers.get("retry-after"), "2");
   assert.equal((await upstream.closed).code, 1005);
 });
+
+Deno.test("readiness turns 503 while draining, so a load balancer stops sending sessions", async () => {
+  await using h = startHarness({ ACCESS_TOKEN: "a-long-shared-secret" });
+  const health = await fetch(`${h.baseUrl}/healthz`);
+  assert.deepEqual(await health.json(), { status: "ok" });
+  const ready = await fetch(`${h.baseUrl}/readyz`);
+  assert.equal(ready.status, 200);
+  assert.deepEqual(await ready.json(), { status: "ready", sessions: 0 });
+  // A request still arriving keeps the server up while it drains.
+  let finish!: () => void;
+  const slow = fetch(`${h.baseUrl}/send/none`, {
+    method: "POST",
+    headers: { Authorization: "Bearer a-long-shared-secret" },
+    body: new ReadableStream({
+      start(controller) {
+        controller.enqueue(new Uint8Array([123]));
+        finish = () => controller.close();
+      },
+    }),
+  });
+  await delay(50);
+  const shutdown = h.shutdown();
+  const draining = await fetch(`${h.baseUrl}/readyz`);
+  assert.equal(draining.status, 503);
+  assert.equal((await draining.json()).status, "draining");
+  finish();
+  await (await slow).body?.cancel();
+  await shutdown;
+});
