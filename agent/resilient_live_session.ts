@@ -25,6 +25,8 @@ type Input = { kind: "text" | "audio"; data: string };
 interface Slot {
   link: LiveLink | null;
   retired: boolean;
+  /** Turn state (partial transcripts, sources) belongs to one connection. */
+  mapper: LiveMessageMapper;
   /** The service announced it will close this connection soon. */
   goingAway?: boolean;
 }
@@ -42,7 +44,6 @@ interface Slot {
  */
 export class ResilientLiveSession implements AgentSession {
   readonly #options: ResilientLiveSessionOptions;
-  readonly #mapper = new LiveMessageMapper();
   #slots: Slot[] = [];
   #link: LiveLink | null = null;
   #dialing = false;
@@ -96,7 +97,7 @@ export class ResilientLiveSession implements AgentSession {
 
   #dial(): void {
     this.#dialing = true;
-    const slot: Slot = { link: null, retired: false };
+    const slot: Slot = { link: null, retired: false, mapper: new LiveMessageMapper() };
     this.#slots.push(slot);
     const handle = this.#handle;
     this.#options.dial(handle, {
@@ -127,9 +128,17 @@ export class ResilientLiveSession implements AgentSession {
     this.#warned = false;
     // A goAway can come with setupComplete, before the link is handed over.
     if (slot.goingAway) return this.#replace();
-    for (const input of this.#queue.splice(0)) deliver(link, input);
-    if (this.#queuedBytes > 0) this.#spoken = true;
-    this.#queuedBytes = 0;
+    while (this.#queue.length > 0) {
+      try {
+        deliver(link, this.#queue[0]);
+      } catch {
+        // The new link broke already: the rest waits for its close to reconnect.
+        this.#link = null;
+        return;
+      }
+      this.#queuedBytes -= this.#queue.shift()!.data.length;
+      this.#spoken = true;
+    }
   }
 
   #onDialFailed(slot: Slot, error: unknown, handle: string | undefined): void {
@@ -156,7 +165,7 @@ export class ResilientLiveSession implements AgentSession {
       slot.goingAway = true;
       if (slot.link && slot.link === this.#link) this.#replace();
     }
-    for (const event of this.#mapper.map(message)) this.#options.onEvent(event);
+    for (const event of slot.mapper.map(message)) this.#options.onEvent(event);
   }
 
   /** Dials a successor while the current link drains; new input waits for it. */
@@ -181,7 +190,7 @@ export class ResilientLiveSession implements AgentSession {
     if (this.#attempt > retry.maxAttempts) {
       return this.#end(
         new AgentError(
-          `Gemini could not be reached after ${retry.maxAttempts} attempts: ${message}`,
+          `Gemini could not be reached after ${retry.maxAttempts} retries: ${message}`,
           {
             fatal: false,
           },
