@@ -13,6 +13,7 @@ import { InFlightRequests } from "./server/in_flight_requests.ts";
 import { createLogger } from "./server/logger.ts";
 import { securityConfig } from "./server/security_config.ts";
 import { serverConfig } from "./server/server_config.ts";
+import { ServiceMetrics } from "./server/service_metrics.ts";
 import { SessionRegistry } from "./server/session_registry.ts";
 
 /** A running service. */
@@ -38,11 +39,18 @@ export interface Service {
 export function startService(env: Record<string, string | undefined>): Service {
   const config = serverConfig(env);
   const security = securityConfig(env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
   const agent = agentConfig(env);
   if (!agent.credentials) logger.warnOnce(MISSING_CREDENTIALS_MESSAGE);
-  const registry = new SessionRegistry({
-    connector: new GeminiLiveConnector(agent),
+  // The gauge reads the registry, which is created just below.
+  let registry: SessionRegistry | undefined;
+  const metrics = new ServiceMetrics(
+    config.prices,
+    () => registry?.countByMode() ?? { text: 0, audio: 0 },
+  );
+  registry = new SessionRegistry({
+    connector: new GeminiLiveConnector({ ...agent, observer: metrics }),
+    metrics,
     logger,
     sessionGraceMs: config.sessionGraceMs,
     limits: config.limits,
@@ -55,6 +63,8 @@ export function startService(env: Record<string, string | undefined>): Service {
     logger,
     inFlight,
     security,
+    metrics,
+    metricsToken: config.metricsToken,
     maxBodyBytes: config.maxBodyBytes,
     staticRoot: new URL("./static/", import.meta.url),
   });

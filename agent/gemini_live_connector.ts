@@ -7,6 +7,7 @@ import { type GeminiCredentials, MISSING_CREDENTIALS_MESSAGE } from "./gemini_cr
 import { liveCloseCause } from "./live_close_cause.ts";
 import { type ContextCompression, liveConnectParams } from "./live_connect_params.ts";
 import type { LinkHandlers, LiveLink } from "./live_link.ts";
+import type { LiveObserver } from "./live_observer.ts";
 import { redactSecrets } from "./redact_secrets.ts";
 import { ResilientLiveSession } from "./resilient_live_session.ts";
 import type { RetryPolicy } from "./retry_delay.ts";
@@ -26,6 +27,8 @@ export interface GeminiLiveOptions {
   retry: RetryPolicy;
   /** Input kept per session while it reconnects, in bytes. */
   maxQueuedBytes: number;
+  /** Told about every connection of every session, for metrics. */
+  observer?: LiveObserver;
 }
 
 /**
@@ -66,6 +69,7 @@ export class GeminiLiveConnector implements AgentConnector {
       onEvent,
       retry: this.#options.retry,
       maxQueuedBytes: this.#options.maxQueuedBytes,
+      observer: this.#options.observer,
     });
   }
 
@@ -133,11 +137,10 @@ export class GeminiLiveConnector implements AgentConnector {
       },
       sendAudio: (data) => {
         ensureOpen();
-        // What `session.sendRealtimeInput({ audio: { data, mimeType } })`
-        // sends, without its generic converters and a JSON.stringify that
-        // rescans the chunk, 25 times a second per voice session. `data` is
-        // base64 checked by the caller, so it needs no escaping.
-        session.conn.send(REALTIME_AUDIO_HEAD + data + REALTIME_AUDIO_TAIL);
+        // The very text `session.sendRealtimeInput({ audio: { data, mimeType } })`
+        // sends, without its generic converters and the objects they build,
+        // 25 times a second per voice session.
+        session.conn.send(REALTIME_AUDIO_HEAD + JSON.stringify(data) + REALTIME_AUDIO_TAIL);
       },
       close: () => {
         if (state === "closed") return;
@@ -148,8 +151,8 @@ export class GeminiLiveConnector implements AgentConnector {
   }
 }
 
-const REALTIME_AUDIO_HEAD = '{"realtimeInput":{"audio":{"data":"';
-const REALTIME_AUDIO_TAIL = '","mimeType":"audio/pcm;rate=16000"}}}';
+const REALTIME_AUDIO_HEAD = '{"realtimeInput":{"audio":{"data":';
+const REALTIME_AUDIO_TAIL = ',"mimeType":"audio/pcm;rate=16000"}}}';
 
 function createClient(credentials: GeminiCredentials, baseUrl?: string): GoogleGenAI {
   const httpOptions = baseUrl ? { baseUrl } : undefined;

@@ -4,6 +4,7 @@ import type { AgentEvent } from "./agent_event.ts";
 import type { AgentSession } from "./agent_session.ts";
 import { liveCloseCause } from "./live_close_cause.ts";
 import type { Dial, LiveLink } from "./live_link.ts";
+import type { LiveObserver } from "./live_observer.ts";
 import { LiveMessageMapper } from "./live_message_mapper.ts";
 import { retryDelayMs, type RetryPolicy } from "./retry_delay.ts";
 
@@ -17,6 +18,8 @@ export interface ResilientLiveSessionOptions {
   maxQueuedBytes: number;
   /** Jitter source; injected so tests are repeatable. */
   random?: () => number;
+  /** Told about connections, for metrics. */
+  observer?: LiveObserver;
 }
 
 type Input = { kind: "text" | "audio"; data: string };
@@ -118,6 +121,7 @@ export class ResilientLiveSession implements AgentSession {
     }
     this.#slots = [slot];
     this.#link = link;
+    this.#options.observer?.connected(handle ? "resumed" : "new");
     if (this.#spoken && !handle) {
       this.#options.onEvent({
         type: "warning",
@@ -145,6 +149,9 @@ export class ResilientLiveSession implements AgentSession {
     retire(slot);
     if (this.#ended) return;
     this.#dialing = false;
+    this.#options.observer?.failed(
+      error instanceof AgentError && error.fatal ? "refused" : "unreachable",
+    );
     const failure = error instanceof AgentError
       ? error
       : new AgentError(String(error), { fatal: false, cause: error });
@@ -179,6 +186,7 @@ export class ResilientLiveSession implements AgentSession {
     retire(slot);
     if (slot.link === this.#link) this.#link = null;
     const cause = liveCloseCause(code, reason);
+    this.#options.observer?.failed(cause.fatal ? "refused" : "dropped");
     if (cause.fatal) return this.#end(new AgentError(cause.message, { fatal: true }));
     if (this.#dialing) return;
     this.#retry(cause.message);

@@ -6,6 +6,9 @@ import type { ServerSentEventMessage } from "./server_sent_event.ts";
  * unnamed JSON events for text, audio and turn ends, named events for what
  * the reference lacks. `warning` and `closed` become `error` events.
  *
+ * Text and audio, one event per chunk, are built around the one string they
+ * carry instead of stringifying a new object each time; the JSON is the same.
+ *
  * @example
  * ```ts
  * agentEventMessage({ type: "text", text: "Hi" });
@@ -15,19 +18,14 @@ import type { ServerSentEventMessage } from "./server_sent_event.ts";
 export function agentEventMessage(event: AgentEvent): ServerSentEventMessage {
   switch (event.type) {
     case "text":
-      return {
-        data: JSON.stringify({ mime_type: "text/plain", data: event.text }),
-      };
+      return { data: `{"mime_type":"text/plain","data":${JSON.stringify(event.text)}}` };
     case "audio":
-      return {
-        data: JSON.stringify({ mime_type: "audio/pcm", data: event.data }),
-      };
+      // Still escaped: the upstream's string is base64 only by its word.
+      return { data: `{"mime_type":"audio/pcm","data":${JSON.stringify(event.data)}}` };
     case "turn_complete":
-      return {
-        data: JSON.stringify({ turn_complete: true, interrupted: false }),
-      };
+      return { data: TURN_COMPLETE };
     case "interrupted":
-      return { data: JSON.stringify({ interrupted: true }) };
+      return { data: INTERRUPTED };
     case "transcript":
       return {
         event: "transcript",
@@ -57,6 +55,9 @@ export function agentEventMessage(event: AgentEvent): ServerSentEventMessage {
       return errorMessage(event.message, event.fatal);
   }
 }
+
+const TURN_COMPLETE = JSON.stringify({ turn_complete: true, interrupted: false });
+const INTERRUPTED = JSON.stringify({ interrupted: true });
 
 /** An `event: error` with a readable cause. */
 export function errorMessage(

@@ -96,3 +96,16 @@ Deno.test("errorMessage builds the same error event", () => {
     data: '{"error":"Oops","fatal":false}',
   });
 });
+
+Deno.test("text and audio events are the JSON of their object, escapes included", () => {
+  for (const text of ["", "line\nbreak", 'quote " and \\ backslash', "emoji 🎤 and \u2028"]) {
+    assert.equal(
+      agentEventMessage({ type: "text", text }).data,
+      JSON.stringify({ mime_type: "text/plain", data: text }),
+    );
+    assert.equal(
+      agentEventMessage({ type: "audio", data: text }).data,
+      JSON.stringify({ mime_type: "audio/pcm", data: text }),
+    );
+  }
+});

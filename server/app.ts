@@ -2,7 +2,10 @@ import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
+import { bearerAuth } from "hono/bearer-auth";
 import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
 import { z } from "zod";
 import { accessControl } from "./access_control.ts";
 import type { BrowserSession } from "./browser_session.ts";
@@ -14,6 +17,7 @@ import { originGuard } from "./origin_guard.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { SecurityConfig } from "./security_config.ts";
 import { securityHeaders } from "./security_headers.ts";
+import type { ServiceMetrics } from "./service_metrics.ts";
 import { parseSendRequest } from "./send_request.ts";
 import { ServerSentEventStream } from "./server_sent_event.ts";
 import type { SessionRegistry } from "./session_registry.ts";
@@ -30,6 +34,10 @@ export interface AppOptions {
   staticRoot: URL;
   /** Counts requests in flight, for a graceful shutdown. */
   inFlight: InFlightRequests;
+  /** Prometheus metrics; `/metrics` serves them. */
+  metrics: ServiceMetrics;
+  /** Bearer token that alone opens `/metrics` (for scrapers); else normal access control. */
+  metricsToken?: string;
   /** Injected so tests control time for rate limits. */
   now?: () => number;
 }
@@ -64,7 +72,7 @@ function invalid(result: { success: boolean; error?: { issues: { message: string
  * `{"error": "…"}` from the one `onError`.
  */
 export function createApp(options: AppOptions): Hono {
-  const { registry, logger, maxBodyBytes, security, staticRoot, inFlight } = options;
+  const { registry, logger, maxBodyBytes, security, staticRoot, inFlight, metrics } = options;
   const app = new Hono();
   const isHttps = (c: Context) => publicOrigin(c, security.trustProxy).startsWith("https:");
   const client = (c: Context) => clientAddress(c, security.trustProxy);
@@ -77,10 +85,20 @@ export function createApp(options: AppOptions): Hono {
     now: options.now,
   });
 
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     if (error instanceof HttpError) {
       if (error.retryAfterSeconds) c.header("Retry-After", String(error.retryAfterSeconds));
       return c.json({ error: error.message }, error.status);
+    }
+    if (error instanceof HTTPException) {
+      const response = error.getResponse();
+      for (const name of ["WWW-Authenticate", "Retry-After"]) {
+        const value = response.headers.get(name);
+        if (value) c.header(name, value);
+      }
+      // Hono's middleware put their message in the response body, as plain text.
+      const message = error.message || (await response.text()) || response.statusText;
+      return c.json({ error: message }, error.status);
     }
     logger.error(`${c.req.method} ${c.req.path}: ${error.stack ?? error}`);
     return c.json({ error: "Internal server error" }, 500);
@@ -88,6 +106,8 @@ export function createApp(options: AppOptions): Hono {
   app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404));
 
   app.use(inFlight.middleware);
+  app.use(requestId());
+  app.use(metrics.httpMetrics);
   app.use(securityHeaders(isHttps));
   if (security.allowedOrigins.length > 0) {
     app.use(cors({
@@ -102,7 +122,27 @@ export function createApp(options: AppOptions): Hono {
   app.use("/send/*", rateLimited((c) => client(c), clientLimit));
   app.use("/interrupt/*", rateLimited((c) => client(c), clientLimit));
   app.use("/login", rateLimited((c) => client(c), clientLimit));
+  const serveMetrics = async (c: Context) =>
+    c.text(await metrics.registry.metrics(), 200, {
+      "Content-Type": metrics.registry.contentType,
+    });
+  if (options.metricsToken) {
+    // Scrapers present their own token instead of the users' access control.
+    app.get(
+      "/metrics",
+      bearerAuth({
+        token: options.metricsToken,
+        noAuthenticationHeader: { message: "Metrics need `Authorization: Bearer <METRICS_TOKEN>`" },
+        invalidToken: { message: "Metrics need `Authorization: Bearer <METRICS_TOKEN>`" },
+        invalidAuthenticationHeader: {
+          message: "Metrics need `Authorization: Bearer <METRICS_TOKEN>`",
+        },
+      }),
+      serveMetrics,
+    );
+  }
   app.use(access.middleware);
+  if (!options.metricsToken) app.get("/metrics", serveMetrics);
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get(
@@ -143,7 +183,8 @@ export function createApp(options: AppOptions): Hono {
         path: "/",
         secure: isHttps(c),
       });
-      logger.info(`Session ${id}: stream opened (${isAudio ? "audio" : "text"})`);
+      logger.child({ session_id: id, request_id: c.get("requestId") })
+        .info(`stream opened (${isAudio ? "audio" : "text"})`);
       return c.body(stream.pipeThrough(new ServerSentEventStream()), 200, {
         "Content-Type": "text/event-stream; charset=utf-8",
         "Cache-Control": "no-cache, no-transform",
@@ -167,6 +208,8 @@ export function createApp(options: AppOptions): Hono {
       const body = await c.req.text().catch((cause) => {
         throw new HttpError(400, "Cannot send: the body could not be read", { cause });
       });
+      const received = performance.now();
+      metrics.postBytes(body.length);
       const request = parseSendRequest(body);
       if (request.mimeType === "text/plain" && request.data.length > security.maxTextChars) {
         throw new HttpError(
@@ -194,6 +237,10 @@ export function createApp(options: AppOptions): Hono {
         }
       }
       session.send(request);
+      if (request.mimeType === "audio/pcm") {
+        metrics.audioSeconds("in", request.bytes / PCM_BYTES_PER_SECOND);
+      }
+      metrics.relayTime("up", (performance.now() - received) / 1000);
       return c.json({ status: "sent" });
     },
   );

@@ -6,6 +6,7 @@ import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
 import { type NumberedMessage, ReplayBuffer } from "./replay_buffer.ts";
 import type { SendRequest } from "./send_request.ts";
+import type { EndReason, SessionMetrics } from "./service_metrics.ts";
 import type { ServerSentEventMessage } from "./server_sent_event.ts";
 
 /** Limits and intervals of browser sessions, from the server config. */
@@ -38,8 +39,10 @@ export interface BrowserSessionOptions {
   limits: SessionLimits;
   /** Called when the session's stream went away, to start the grace period. */
   onIdle: () => void;
-  /** Called when the session ended by itself (idle or too long). */
-  onEnd: () => void;
+  /** Called when the session ended by itself (idle, too long, out of tokens). */
+  onEnd: (reason: EndReason) => void;
+  /** Where the session reports what it relays; optional for tests. */
+  metrics?: SessionMetrics;
 }
 
 /** `retry:` sent to EventSource: come back soon after a drop. */
@@ -69,6 +72,8 @@ export class BrowserSession {
   #muted = false;
   #lastActivity = Date.now();
   #tokensUsed = 0;
+  /** When the first input of the current turn came, until the agent answers. */
+  #turnInput: { at: number; kind: "text" | "audio" } | null = null;
   #lifetime: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -112,7 +117,7 @@ export class BrowserSession {
       },
       cancel: () => {
         if (this.#stream !== controller) return;
-        this.#options.logger.info(`Session ${this.id}: stream closed by the client`);
+        this.#options.logger.info("stream closed by the client");
         this.#detach();
       },
     }, {
@@ -157,6 +162,12 @@ export class BrowserSession {
   send(request: SendRequest): void {
     if (this.#closed) throw new HttpError(404, `Cannot send: session \`${this.id}\` has ended`);
     this.#lastActivity = Date.now();
+    if (!this.#replying) {
+      this.#turnInput ??= {
+        at: performance.now(),
+        kind: request.mimeType === "text/plain" ? "text" : "audio",
+      };
+    }
     if (!this.#upstream) {
       if (this.#fatal) throw new HttpError(503, this.#fatal);
       this.#openUpstream();
@@ -214,7 +225,7 @@ export class BrowserSession {
   #openUpstream(): void {
     const mode = this.#isAudio ? "audio" : "text";
     const { connector, logger } = this.#options;
-    logger.info(`Session ${this.id}: opening the agent (${mode})`);
+    logger.info(`opening the agent (${mode})`);
     const upstream: AgentSession = connector.open({
       mode,
       onEvent: (event) => {
@@ -241,23 +252,32 @@ export class BrowserSession {
           this.#fatal = event.message;
           logger.warnOnce(event.message);
         } else {
-          logger.warn(`Session ${this.id}: ${event.message}`);
+          logger.warn(event.message);
         }
         break;
       case "warning":
-        logger.warn(`Session ${this.id}: ${event.message}`);
+        logger.warn(event.message);
         break;
       case "turn_complete":
         this.#replying = this.#muted = false;
+        this.#turnInput = null;
         break;
       case "text":
       case "audio":
       case "transcript":
         if (event.type !== "transcript" || event.role === "model") {
           this.#replying = true;
+          this.#answered();
           if (this.#muted) return;
         }
         break;
+      case "usage":
+        this.#options.metrics?.tokens(event.usage.promptTokens, event.usage.responseTokens);
+        break;
+    }
+    if (event.type === "audio") {
+      // base64 of 24 kHz 16-bit mono: 4 chars carry 3 bytes, 48,000 bytes a second.
+      this.#options.metrics?.audioSeconds("out", event.data.length * 3 / 4 / 48_000);
     }
     if (event.type === "audio") {
       logger.debug(`[AGENT TO CLIENT] ${this.id}: audio/pcm: ${event.data.length} base64 chars.`);
@@ -268,13 +288,23 @@ export class BrowserSession {
     if (event.type === "usage") this.#spend(event.usage.totalTokens);
   }
 
+  /** Records how long the agent took to start answering the turn's first input. */
+  #answered(): void {
+    if (!this.#turnInput) return;
+    this.#options.metrics?.firstOutput(
+      this.#turnInput.kind,
+      (performance.now() - this.#turnInput.at) / 1000,
+    );
+    this.#turnInput = null;
+  }
+
   /** Ends the session politely once it has used its token budget. */
   #spend(tokens: number): void {
     const budget = this.#options.limits.tokenBudget;
     this.#tokensUsed += tokens;
     if (budget === 0 || this.#tokensUsed < budget) return;
     this.end(`This conversation used its budget of ${budget} tokens; start a new one to go on`);
-    this.#options.onEnd();
+    this.#options.onEnd("token_budget");
   }
 
   /** Numbers a message, keeps it for replay, and sends it if a page is reading. */
@@ -292,7 +322,7 @@ export class BrowserSession {
     if (stream.desiredSize !== null && stream.desiredSize < 0) {
       const { logger, limits } = this.#options;
       logger.warn(
-        `Session ${this.id}: dropping the stream of a page that stopped reading ` +
+        `dropping the stream of a page that stopped reading ` +
           `(over ${limits.streamBufferBytes} bytes queued); it can reconnect and resume`,
       );
       stream.error(new Error("The page stopped reading its event stream"));
@@ -321,12 +351,11 @@ export class BrowserSession {
       const now = Date.now();
       if (now - started >= maxDurationMs) {
         this.end(`This session reached its maximum length of ${minutes(maxDurationMs)}`);
+        this.#options.onEnd("max_duration");
       } else if (now - this.#lastActivity >= idleTimeoutMs) {
         this.end(`This session ended after ${minutes(idleTimeoutMs)} without activity`);
-      } else {
-        return;
+        this.#options.onEnd("idle");
       }
-      this.#options.onEnd();
     }, every);
   }
 }

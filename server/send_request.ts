@@ -12,7 +12,12 @@ const Body = z.object({
   data: z.string({ error: "Cannot send: `data` must be a string" }),
 }, { error: "Cannot send: the body must be a JSON object" });
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Base64 once its length is a multiple of 4: at most two `=`, only at the end.
+ * A flat character class runs about twice as fast as matching groups of four,
+ * and this runs on every audio chunk.
+ */
+const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * Parses and validates a send body, as text.
@@ -44,7 +49,7 @@ export function parseSendRequest(body: string): SendRequest {
   }
   if (mimeType === "audio/pcm") {
     if (data === "") throw new HttpError(400, "Cannot send: `data` is empty");
-    if (!BASE64.test(data)) {
+    if (data.length % 4 !== 0 || !BASE64_CHARS.test(data)) {
       throw new HttpError(400, "Cannot send: `data` is not valid base64");
     }
     const bytes = data.length / 4 * 3 -

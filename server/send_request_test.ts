@@ -139,3 +139,25 @@ Deno.test("the 415 message quotes the refused mime_type", () => {
     /"image\/png"/,
   );
 });
+
+Deno.test("audio is accepted exactly when it is padded base64 (exhaustive over short strings)", () => {
+  const strict = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  const alphabet = ["A", "Q", "/", "=", "-", " "];
+  const strings = [""];
+  for (let length = 1; length <= 6; length++) {
+    for (const prefix of strings.filter((s) => s.length === length - 1)) {
+      for (const c of alphabet) strings.push(prefix + c);
+    }
+  }
+  for (const data of strings.filter((s) => s !== "")) {
+    let accepted: boolean;
+    try {
+      parseSendRequest(body({ mime_type: "audio/pcm", data }));
+      accepted = true;
+    } catch (error) {
+      assert.ok(error instanceof HttpError);
+      accepted = !/base64/.test(error.message);
+    }
+    assert.equal(accepted, strict.test(data), JSON.stringify(data));
+  }
+});

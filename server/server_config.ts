@@ -1,5 +1,6 @@
 import type { SessionLimits } from "./browser_session.ts";
-import { LOG_LEVELS, type LogLevel } from "./logger.ts";
+import { LOG_LEVELS, type LogFormat, type LogLevel } from "./logger.ts";
+import type { TokenPrices } from "./service_metrics.ts";
 
 /** The HTTP side's settings, read once at start-up. */
 export interface ServerConfig {
@@ -13,6 +14,11 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   limits: SessionLimits;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** Bearer token that alone opens `/metrics`. */
+  metricsToken?: string;
+  /** For the estimated-cost metric. */
+  prices: TokenPrices;
 }
 
 /**
@@ -50,6 +56,12 @@ export function serverConfig(
       tokenBudget: integer(env, "SESSION_TOKEN_BUDGET", 0, 0, Number.MAX_SAFE_INTEGER),
     },
     logLevel: logLevel as LogLevel,
+    logFormat: logFormat(env.LOG_FORMAT),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    prices: {
+      inputPerMillion: price(env, "PRICE_INPUT_PER_MTOK", 3),
+      outputPerMillion: price(env, "PRICE_OUTPUT_PER_MTOK", 12),
+    },
   };
 }
 
@@ -69,6 +81,26 @@ function integer(
   if (!(value >= min && value <= max)) {
     throw new RangeError(
       `Cannot read config: \`${name}\` must be an integer from ${min} to ${max}, got ${
+        JSON.stringify(raw)
+      }`,
+    );
+  }
+  return value;
+}
+
+function logFormat(value: string | undefined): LogFormat {
+  if (value === undefined || value === "" || value === "text") return "text";
+  if (value === "json") return "json";
+  throw new RangeError("Cannot read config: `LOG_FORMAT` must be text or json");
+}
+
+function price(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
+    throw new RangeError(
+      `Cannot read config: \`${name}\` must be a price in USD per million tokens, got ${
         JSON.stringify(raw)
       }`,
     );

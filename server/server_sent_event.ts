@@ -12,10 +12,14 @@ export interface ServerSentEventMessage {
   retry?: number;
 }
 
-const NEWLINE = /[\r\n]/;
+const LINE_BREAK = /\r\n|\r|\n/;
 
 /**
  * Encodes one message as the bytes of an event-stream frame.
+ *
+ * It is on the hot path of every audio chunk, so it builds the frame as one
+ * string and encodes it once; data without a line break (JSON always) is not
+ * split.
  *
  * @throws {SyntaxError} when `event`, `id` or `comment` contain a newline,
  *   which would let data forge fields.
@@ -29,30 +33,36 @@ const NEWLINE = /[\r\n]/;
 export function encodeServerSentEvent(
   message: ServerSentEventMessage,
 ): Uint8Array {
+  const { comment, event, id, retry, data } = message;
   let frame = "";
-  for (const field of ["comment", "event", "id"] as const) {
-    const value = message[field];
-    if (value !== undefined && NEWLINE.test(String(value))) {
-      throw new SyntaxError(
-        `Cannot encode event: \`${field}\` contains a newline`,
-      );
-    }
+  if (comment !== undefined) frame += `: ${singleLine("comment", comment)}\n`;
+  if (event !== undefined) frame += `event: ${singleLine("event", event)}\n`;
+  if (id !== undefined) {
+    frame += `id: ${typeof id === "number" ? id : singleLine("id", id)}\n`;
   }
-  if (message.comment !== undefined) frame += `: ${message.comment}\n`;
-  if (message.event !== undefined) frame += `event: ${message.event}\n`;
-  if (message.id !== undefined) frame += `id: ${message.id}\n`;
-  if (message.retry !== undefined) {
-    frame += `retry: ${Math.trunc(message.retry)}\n`;
-  }
-  if (message.data !== undefined) {
-    for (const line of message.data.split(/\r\n|\r|\n/)) {
-      frame += `data: ${line}\n`;
+  if (retry !== undefined) frame += `retry: ${Math.trunc(retry)}\n`;
+  if (data !== undefined) {
+    if (!hasLineBreak(data)) {
+      frame += `data: ${data}\n`;
+    } else {
+      for (const line of data.split(LINE_BREAK)) frame += `data: ${line}\n`;
     }
   }
   return encoder.encode(frame + "\n");
 }
 
 const encoder = new TextEncoder();
+
+function hasLineBreak(value: string): boolean {
+  return value.includes("\n") || value.includes("\r");
+}
+
+function singleLine(field: string, value: string): string {
+  if (hasLineBreak(value)) {
+    throw new SyntaxError(`Cannot encode event: \`${field}\` contains a newline`);
+  }
+  return value;
+}
 
 /**
  * Turns messages into event-stream bytes, for `ReadableStream.pipeThrough`.

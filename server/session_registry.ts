@@ -3,6 +3,7 @@ import { BrowserSession, type SessionLimits } from "./browser_session.ts";
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
 import type { ServerSentEventMessage } from "./server_sent_event.ts";
+import type { EndReason, SessionMetrics } from "./service_metrics.ts";
 import { createSessionToken, tokensMatch } from "./session_token.ts";
 
 /** What the registry needs, passed in by `main.ts`. */
@@ -16,6 +17,8 @@ export interface SessionRegistryOptions {
   maxSessions: number;
   /** Sessions one client address may hold at once; more get 429. */
   maxSessionsPerClient: number;
+  /** Where sessions report what happens; optional for tests. */
+  metrics?: SessionMetrics;
   /** Injected so tests can choose tokens; default: 256 random bits. */
   createToken?: () => string;
 }
@@ -40,6 +43,13 @@ export class SessionRegistry {
   /** Number of live sessions. */
   get size(): number {
     return this.#sessions.size;
+  }
+
+  /** Live sessions by response mode, for the active-sessions gauge. */
+  countByMode(): Record<"text" | "audio", number> {
+    const counts = { text: 0, audio: 0 };
+    for (const session of this.#sessions.values()) counts[session.isAudio ? "audio" : "text"]++;
+    return counts;
   }
 
   /** True once {@link drain} was called. */
@@ -107,13 +117,13 @@ export class SessionRegistry {
     this.#draining = true;
     for (const [id, session] of [...this.#sessions]) {
       session.end(reason);
-      this.#remove(id);
+      this.#remove(id, "shutdown");
     }
   }
 
   /** Closes every session at once. */
   closeAll(): void {
-    for (const id of [...this.#sessions.keys()]) this.#remove(id);
+    for (const id of [...this.#sessions.keys()]) this.#remove(id, "shutdown");
   }
 
   #admit(client: string): void {
@@ -141,27 +151,32 @@ export class SessionRegistry {
   }
 
   #create(id: string, isAudio: boolean, firstEventId: number): BrowserSession {
-    const { connector, logger, limits } = this.#options;
+    const { connector, logger, limits, metrics } = this.#options;
     const session = new BrowserSession({
       id,
       token: (this.#options.createToken ?? createSessionToken)(),
       isAudio,
       firstEventId,
       connector,
-      logger,
+      logger: logger.child({ session_id: id }),
       limits,
+      metrics,
       onIdle: () => {
         clearTimeout(this.#graceTimers.get(id));
-        this.#graceTimers.set(id, setTimeout(() => this.#remove(id), this.#options.sessionGraceMs));
+        this.#graceTimers.set(
+          id,
+          setTimeout(() => this.#remove(id, "disconnected"), this.#options.sessionGraceMs),
+        );
       },
-      onEnd: () => this.#remove(id),
+      onEnd: (reason) => this.#remove(id, reason),
     });
     this.#sessions.set(id, session);
-    logger.info(`Session ${id}: opened (${isAudio ? "audio" : "text"})`);
+    metrics?.sessionStarted(isAudio ? "audio" : "text");
+    logger.child({ session_id: id }).info(`opened (${isAudio ? "audio" : "text"})`);
     return session;
   }
 
-  #remove(id: string): void {
+  #remove(id: string, reason: EndReason): void {
     clearTimeout(this.#graceTimers.get(id));
     this.#graceTimers.delete(id);
     const session = this.#sessions.get(id);
@@ -173,6 +188,7 @@ export class SessionRegistry {
     if (held > 0) this.#perClient.set(client, held);
     else this.#perClient.delete(client);
     session.close();
-    this.#options.logger.info(`Session ${id}: closed`);
+    this.#options.metrics?.sessionEnded(reason);
+    this.#options.logger.child({ session_id: id }).info(`closed (${reason})`);
   }
 }

@@ -93,3 +93,29 @@ Deno.test("without a key main.ts serves the page and warns once, naming what to 
   const warnings = service.output().match(/No Gemini credentials are configured/g) ?? [];
   assert.equal(warnings.length, 1, service.output());
 });
+
+Deno.test("LOG_FORMAT=json writes one JSON object a line, with session and request ids", async () => {
+  const fake = FakeLiveServer.start();
+  const service = await runMain(
+    `PORT=0\nLOG_FORMAT=json\nGOOGLE_API_KEY=test-key\nGOOGLE_GEMINI_BASE_URL=${fake.url}\n`,
+    {},
+  );
+  try {
+    const sse = await SseClient.open(`${service.url}/events/logged`);
+    await sse.next();
+    await fake.connection(0);
+    await sse.close();
+  } finally {
+    await service.stop();
+    await fake.close();
+  }
+  const lines = service.output().trim().split("\n").map((line) => JSON.parse(line));
+  for (const line of lines) {
+    assert.equal(typeof line.time, "string");
+    assert.ok(["debug", "info", "warn", "error"].includes(line.level));
+    assert.equal(typeof line.msg, "string");
+  }
+  const opened = lines.find((line) => line.msg.startsWith("stream opened"));
+  assert.equal(opened?.session_id, "logged");
+  assert.match(opened?.request_id ?? "", /^[\w-]{8,}$/);
+});

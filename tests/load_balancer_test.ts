@@ -1,0 +1,276 @@
+/**
+ * Two instances of the real service behind nginx running `deploy/nginx.conf`
+ * (only its addresses replaced), with the fake Live API upstream: sessions
+ * stick to one instance, streams flow through unbuffered, and when an
+ * instance shuts down its pages reconnect to the survivor.
+ */
+import assert from "node:assert/strict";
+import { type Service, startService } from "../main.ts";
+import { type FakeLiveConnection, FakeLiveServer } from "./fake_live_server.ts";
+import { freePort, type Nginx, skipNginxTests, startNginx } from "./nginx.ts";
+import { SseClient, type SseEvent } from "./sse_client.ts";
+
+const ignore = skipNginxTests();
+
+const SESSIONS = 20;
+/** How long the fake agent waits between the two halves of an answer. */
+const SECOND_HALF_AFTER_MS = 500;
+
+/**
+ * `deploy/nginx.conf` with its example instances (`127.0.0.1:8001`, `:8002`)
+ * replaced by `instances` and `listen 80` by `listenPort`. Fails when the file
+ * no longer has those lines, so the test never drifts from what we ship.
+ */
+async function deployedConfig(listenPort: number, instances: [number, number]): Promise<string> {
+  let config = await Deno.readTextFile(new URL("../deploy/nginx.conf", import.meta.url));
+  const replace = (from: RegExp, to: string, times: number) => {
+    assert.equal(config.match(from)?.length, times, `deploy/nginx.conf: ${from} ${times} times`);
+    config = config.replace(from, to);
+  };
+  replace(/\blisten 80;/g, `listen 127.0.0.1:${listenPort};`, 1);
+  replace(/\b127\.0\.0\.1:8001\b/g, `127.0.0.1:${instances[0]}`, 2);
+  replace(/\b127\.0\.0\.1:8002\b/g, `127.0.0.1:${instances[1]}`, 2);
+  return config;
+}
+
+/** One instance as an operator runs it behind nginx (`TRUST_PROXY=1`). */
+function startInstance(fake: FakeLiveServer): Service {
+  return startService({
+    GOOGLE_API_KEY: "test-key",
+    GOOGLE_GEMINI_BASE_URL: fake.url,
+    PORT: "0",
+    LOG_LEVEL: "error",
+    TRUST_PROXY: "1",
+    SHUTDOWN_TIMEOUT_MS: "3000",
+    // Every test session comes from 127.0.0.1.
+    RATE_LIMIT_CLIENT_RPS: "10000",
+    MAX_SESSIONS_PER_CLIENT: "1000",
+  });
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** When the fake agent sent the first half of its answer to each question. */
+const firstHalfSentAt = new Map<string, number>();
+
+/**
+ * The fake agent answers each question in two halves, `SECOND_HALF_AFTER_MS`
+ * apart, so a page that gets the first half only with the second would show
+ * that something on the way buffers.
+ */
+async function answerQuestions(upstream: FakeLiveConnection): Promise<void> {
+  while (upstream.isOpen) {
+    const message = await upstream.nextClientContent();
+    const question: string = message.clientContent.turns[0].parts[0].text;
+    firstHalfSentAt.set(question, performance.now());
+    upstream.text(`first half for ${question}`);
+    await delay(SECOND_HALF_AFTER_MS);
+    upstream.text(`, second half for ${question}`);
+    upstream.turnComplete();
+  }
+}
+
+/** A page's view of one session through nginx. */
+interface Page {
+  id: string;
+  sse: SseClient;
+  token: string;
+  lastEventId: string;
+}
+
+/** Opens `/events/:id` through nginx, as EventSource would, and reads the `session` event. */
+async function openPage(nginx: Nginx, id: string, resume?: Page): Promise<Page> {
+  const sse = await SseClient.open(
+    `${nginx.baseUrl}/events/${id}?is_audio=false`,
+    resume ? { "Last-Event-ID": resume.lastEventId, "X-Session-Token": resume.token } : {},
+  );
+  const first = await sse.next();
+  assert.equal(first.event, "session");
+  return { id, sse, token: JSON.parse(first.data).token, lastEventId: first.id! };
+}
+
+/** The next event of a page, remembering its id as EventSource does. */
+async function nextEvent(page: Page, test: (e: SseEvent) => boolean): Promise<SseEvent> {
+  const event = await page.sse.nextWhere((e) => {
+    if (e.id) page.lastEventId = e.id;
+    return test(e);
+  }, 5000);
+  return event;
+}
+
+/** A same-origin POST through nginx, as the page sends it. */
+async function post(nginx: Nginx, path: string, page: Page, body?: unknown): Promise<Response> {
+  return await fetch(`${nginx.baseUrl}${path}/${page.id}`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "X-Session-Token": page.token,
+      Origin: nginx.baseUrl,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/**
+ * Asks one question and reads the answer; returns how long the first half
+ * took from the fake agent to the page.
+ */
+async function converse(nginx: Nginx, page: Page, question: string): Promise<number> {
+  const sent = await post(nginx, "/send", page, { mime_type: "text/plain", data: question });
+  assert.equal(sent.status, 200, await sent.clone().text());
+  await sent.body?.cancel();
+  const first = await nextEvent(page, (e) => e.event === "message");
+  const arrivedAt = performance.now();
+  assert.equal(JSON.parse(first.data).data, `first half for ${question}`);
+  const second = await nextEvent(page, (e) => e.event === "message");
+  assert.equal(JSON.parse(second.data).data, `, second half for ${question}`);
+  assert.deepEqual(
+    JSON.parse((await nextEvent(page, (e) => e.event === "message")).data),
+    { turn_complete: true, interrupted: false },
+  );
+  return arrivedAt - firstHalfSentAt.get(question)!;
+}
+
+/** Index of the instance holding session `id` (exactly one must). */
+function ownerOf(instances: Service[], id: string): number {
+  const owners = instances.flatMap((s, i) => s.registry.get(id) ? [i] : []);
+  assert.equal(owners.length, 1, `session ${id} lives on instances ${owners}`);
+  return owners[0];
+}
+
+Deno.test({
+  name: "two instances behind nginx running deploy/nginx.conf",
+  ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async (t) => {
+  const fake = FakeLiveServer.start({ onSession: (c) => void answerQuestions(c) });
+  const instances = [startInstance(fake), startInstance(fake)];
+  const ports = instances.map((s) => s.server.addr.port) as [number, number];
+  const listenPort = freePort();
+  const nginx = await startNginx(await deployedConfig(listenPort, ports), listenPort);
+  const pages: Page[] = [];
+  let survivorStopped = false;
+  try {
+    let owner = new Map<string, number>();
+    await t.step(
+      "20 pages talk at once; each event reaches its page while the turn goes on",
+      async () => {
+        const started = performance.now();
+        pages.push(
+          ...await Promise.all(
+            Array.from({ length: SESSIONS }, (_, i) => openPage(nginx, `lb-session-${i}`)),
+          ),
+        );
+        const latencies = await Promise.all(pages.map((p) => converse(nginx, p, `hello ${p.id}`)));
+        const stop = await post(nginx, "/interrupt", pages[0]);
+        assert.deepEqual(await stop.json(), { status: "interrupted" });
+        console.log(
+          `${SESSIONS} sessions through nginx: opened and answered in ${
+            Math.round(performance.now() - started)
+          } ms; first half reached the page after at most ${
+            Math.max(...latencies).toFixed(1)
+          } ms (the second half follows ${SECOND_HALF_AFTER_MS} ms later)`,
+        );
+        // Each event arrives while the turn is still going, not held until its end.
+        assert.ok(Math.max(...latencies) < SECOND_HALF_AFTER_MS / 2, `latencies ${latencies}`);
+      },
+    );
+
+    await t.step(
+      "every request of a session reaches the one instance holding it; both hold some",
+      async () => {
+        owner = new Map(pages.map((p) => [p.id, ownerOf(instances, p.id)]));
+        const counts = [0, 1].map((i) => [...owner.values()].filter((o) => o === i).length);
+        console.log(`sessions per instance: ${counts.join(" and ")}`);
+        assert.ok(counts[0] > 0 && counts[1] > 0, `sessions per instance: ${counts}`);
+        const log = await nginx.accessLog();
+        for (const page of pages) {
+          const requests = log.filter((r) => r.uri.endsWith(`/${page.id}`));
+          assert.ok(requests.length >= 1, `requests of ${page.id} missing from the access log`);
+          for (const request of requests) {
+            assert.deepEqual(request.upstreams, [`127.0.0.1:${ports[owner.get(page.id)!]}`]);
+            assert.equal(request.status, "200");
+          }
+        }
+      },
+    );
+
+    await t.step("other requests are spread over both instances", async () => {
+      for (let i = 0; i < 6; i++) {
+        const health = await fetch(`${nginx.baseUrl}/healthz`);
+        assert.deepEqual(await health.json(), { status: "ok" });
+      }
+      const healthUpstreams = new Set(
+        (await nginx.accessLog()).filter((r) => r.uri === "/healthz").flatMap((r) => r.upstreams),
+      );
+      assert.deepEqual([...healthUpstreams].sort(), ports.map((p) => `127.0.0.1:${p}`).sort());
+    });
+
+    // Its pages come straight back, as EventSource does, while it may still
+    // be draining (503) or already gone (refused); either way nginx hands
+    // them to the survivor, where each gets a new session that says the old
+    // conversation could not be continued.
+    await t.step(
+      "when an instance shuts down its pages reconnect to the survivor; the others keep talking",
+      async () => {
+        const leaving = pages.filter((p) => owner.get(p.id) === 1);
+        const staying = pages.filter((p) => owner.get(p.id) === 0);
+        const shutdownStarted = performance.now();
+        const shutdownMs = instances[1].shutdown().then(() => performance.now() - shutdownStarted);
+        let movedMs = 0;
+        const [moved] = await Promise.all([
+          Promise.all(leaving.map(async (old) => {
+            const error = await nextEvent(old, (e) => e.event === "error");
+            assert.deepEqual(JSON.parse(error.data), {
+              error: "The server is restarting; this page reconnects in a moment",
+              fatal: false,
+            });
+            await old.sse.ended();
+            const page = await openPage(nginx, old.id, old);
+            assert.equal(page.lastEventId, old.lastEventId, "ids go on after the last one seen");
+            assert.notEqual(page.token, old.token);
+            const notice = await nextEvent(page, (e) => e.event === "error");
+            assert.match(JSON.parse(notice.data).error, /could not be continued/);
+            assert.equal(JSON.parse(notice.data).fatal, false);
+            assert.ok(instances[0].registry.get(page.id), `${page.id} is not on the survivor`);
+            movedMs = Math.max(movedMs, performance.now() - shutdownStarted);
+            return page;
+          })),
+          Promise.all(staying.map((p) => converse(nginx, p, `still there ${p.id}?`))),
+        ]);
+        pages.splice(0, pages.length, ...staying, ...moved);
+        await Promise.all(pages.map((p) => converse(nginx, p, `after failover ${p.id}`)));
+        assert.equal(instances[0].registry.size, SESSIONS);
+        // The staying sessions kept their Live connections; each moved one has a new one.
+        assert.equal(fake.connections.length, SESSIONS + leaving.length);
+        for (const page of staying) assert.ok(instances[0].registry.get(page.id));
+
+        await Promise.all(pages.map((p) => p.sse.close()));
+        await instances[0].shutdown();
+        survivorStopped = true;
+        // nginx logs each stream once it ends: every reconnect ended up on the
+        // survivor, some after the leaving instance refused them.
+        await delay(100);
+        const reconnects = (await nginx.accessLog()).filter((r) =>
+          r.uri.startsWith("/events/") && leaving.some((p) => r.uri === `/events/${p.id}`) &&
+          r.upstreams.at(-1) === `127.0.0.1:${ports[0]}`
+        );
+        assert.equal(reconnects.length, leaving.length);
+        const retried = reconnects.filter((r) => r.upstreams.length > 1);
+        console.log(
+          `failover: ${leaving.length} sessions on the survivor ${
+            Math.round(movedMs)
+          } ms after the shutdown began (${retried.length} first tried the leaving instance: ${
+            retried.map((r) => r.upstreamStatuses.join("→")).join(", ") || "none"
+          }); it stopped in ${Math.round(await shutdownMs)} ms`,
+        );
+      },
+    );
+  } finally {
+    await Promise.all(pages.map((p) => p.sse.close()));
+    if (!survivorStopped) await Promise.all(instances.map((s) => s.shutdown()));
+    await nginx.stop();
+    await fake.close();
+  }
+});

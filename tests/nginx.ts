@@ -1,0 +1,157 @@
+/**
+ * Finds and runs the nginx that load balancer tests put in front of the
+ * service. Without one, tests skip with a message on a developer's machine and
+ * fail in CI (`CI=true`).
+ *
+ * @module
+ */
+
+const CANDIDATES = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"];
+
+/** Path of an nginx binary, from `NGINX_PATH` or the usual places. */
+export function nginxPath(): string | undefined {
+  const candidates = [Deno.env.get("NGINX_PATH"), ...CANDIDATES].filter(Boolean) as string[];
+  return candidates.find((path) => {
+    try {
+      return Deno.statSync(path).isFile;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** True when nginx tests must skip: no nginx here and not in CI. */
+export function skipNginxTests(): boolean {
+  if (nginxPath()) return false;
+  if (Deno.env.get("CI") === "true") {
+    throw new Error("CI=true but no nginx found: install Debian's nginx-light (see .ci/run)");
+  }
+  console.warn(
+    "Skipping load balancer tests: no nginx found (install `nginx-light` or set NGINX_PATH).",
+  );
+  return true;
+}
+
+/** One line of the access log. */
+export interface LoggedRequest {
+  method: string;
+  uri: string;
+  /** Instances tried, in order (`host:port`); more than one when nginx retried. */
+  upstreams: string[];
+  /** Their answers, in order (`502` for a refused connection). */
+  upstreamStatuses: string[];
+  /** What the client got. */
+  status: string;
+}
+
+/** A running nginx, in the foreground, with its files in a temporary folder. */
+export interface Nginx {
+  /** Base URL of its `listen` address. */
+  baseUrl: string;
+  /** Requests logged so far (nginx logs a request when it ends). */
+  accessLog(): Promise<LoggedRequest[]>;
+  /** Stops it and removes its folder. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** A free loopback port, found by listening on port 0 and closing at once. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
+
+/**
+ * Starts nginx with `httpConfig` (directives of the `http` block, e.g. an
+ * `/etc/nginx/conf.d/` file) listening on `port`, and waits until it answers.
+ * Temporary files, pid and logs stay in a temporary folder, so it runs as
+ * root or not; its access log tells where each request went.
+ */
+export async function startNginx(httpConfig: string, port: number): Promise<Nginx> {
+  const dir = await Deno.makeTempDir({ prefix: "nginx_test_" });
+  const asRoot = Deno.uid() === 0;
+  const main = `
+${asRoot ? "user root;" : ""}
+worker_processes 1;
+events { worker_connections 1024; }
+http {
+  log_format routed '$request_method|$uri|$upstream_addr|$upstream_status|$status';
+  access_log ${dir}/access.log routed;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  include ${dir}/site.conf;
+}
+`;
+  await Deno.writeTextFile(`${dir}/site.conf`, httpConfig);
+  await Deno.writeTextFile(`${dir}/nginx.conf`, main);
+  const process = new Deno.Command(nginxPath()!, {
+    args: [
+      "-p",
+      `${dir}/`,
+      "-e",
+      "stderr",
+      "-c",
+      `${dir}/nginx.conf`,
+      "-g",
+      `daemon off; pid ${dir}/nginx.pid; error_log stderr warn;`,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let stderr = "";
+  const stderrRead = process.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({ write: (chunk) => void (stderr += chunk) }),
+  );
+  let exited = false;
+  const status = process.status.then((s) => (exited = true, s));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (!exited) process.kill("SIGTERM");
+    await status;
+    await stderrRead.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  };
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`nginx exited at start: ${stderr}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      await response.body?.cancel();
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`nginx did not answer within 10 s: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    baseUrl,
+    async accessLog() {
+      const text = await Deno.readTextFile(`${dir}/access.log`).catch(() => "");
+      return text.split("\n").filter(Boolean).map((line) => {
+        const [method, uri, upstreams, upstreamStatuses, status] = line.split("|");
+        return {
+          method,
+          uri,
+          upstreams: upstreams.split(/, | : /),
+          upstreamStatuses: upstreamStatuses.split(/, | : /),
+          status,
+        };
+      });
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
