@@ -7,6 +7,8 @@ import type { Logger } from "./logger.ts";
 import { type NumberedMessage, ReplayBuffer } from "./replay_buffer.ts";
 import type { SendRequest } from "./send_request.ts";
 import type { EndReason, SessionMetrics } from "./service_metrics.ts";
+import { startSessionSpan, startTurnSpan } from "./session_tracing.ts";
+import type { Span } from "@opentelemetry/api";
 import type { ServerSentEventMessage } from "./server_sent_event.ts";
 
 /** Limits and intervals of browser sessions, from the server config. */
@@ -74,6 +76,8 @@ export class BrowserSession {
   #tokensUsed = 0;
   /** When the first input of the current turn came, until the agent answers. */
   #turnInput: { at: number; kind: "text" | "audio" } | null = null;
+  readonly #span: Span;
+  #turnSpan: Span | null = null;
   #lifetime: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -85,6 +89,7 @@ export class BrowserSession {
     this.#options = options;
     const { replayEvents, replayBytes } = options.limits;
     this.#replay = new ReplayBuffer({ maxEvents: replayEvents, maxBytes: replayBytes });
+    this.#span = startSessionSpan(options.id, options.isAudio ? "audio" : "text");
     this.#watchLifetime();
   }
 
@@ -162,11 +167,10 @@ export class BrowserSession {
   send(request: SendRequest): void {
     if (this.#closed) throw new HttpError(404, `Cannot send: session \`${this.id}\` has ended`);
     this.#lastActivity = Date.now();
-    if (!this.#replying) {
-      this.#turnInput ??= {
-        at: performance.now(),
-        kind: request.mimeType === "text/plain" ? "text" : "audio",
-      };
+    if (!this.#replying && !this.#turnInput) {
+      const kind = request.mimeType === "text/plain" ? "text" : "audio";
+      this.#turnInput = { at: performance.now(), kind };
+      this.#turnSpan ??= startTurnSpan(this.#span, kind);
     }
     if (!this.#upstream) {
       if (this.#fatal) throw new HttpError(503, this.#fatal);
@@ -216,6 +220,8 @@ export class BrowserSession {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#lifetime);
+    this.#turnSpan?.end();
+    this.#span.end();
     this.#closeUpstream();
     this.#stopHeartbeat();
     this.#stream?.close();
@@ -261,6 +267,8 @@ export class BrowserSession {
       case "turn_complete":
         this.#replying = this.#muted = false;
         this.#turnInput = null;
+        this.#turnSpan?.end();
+        this.#turnSpan = null;
         break;
       case "text":
       case "audio":
@@ -295,6 +303,7 @@ export class BrowserSession {
       this.#turnInput.kind,
       (performance.now() - this.#turnInput.at) / 1000,
     );
+    this.#turnSpan?.addEvent("first output");
     this.#turnInput = null;
   }
 

@@ -19,7 +19,8 @@ export type NumberedMessage = ServerSentEventMessage & { id: number };
 export class ReplayBuffer {
   readonly #maxEvents: number;
   readonly #maxBytes: number;
-  #events: NumberedMessage[] = [];
+  /** Kept messages from `#start` on; slots before it are emptied, not shifted. */
+  #events: (NumberedMessage | undefined)[] = [];
   #start = 0;
   #bytes = 0;
 
@@ -36,10 +37,13 @@ export class ReplayBuffer {
       this.#events.length - this.#start > this.#maxEvents ||
       (this.#bytes > this.#maxBytes && this.#events.length - this.#start > 1)
     ) {
-      this.#bytes -= sizeOf(this.#events[this.#start++]);
+      this.#bytes -= sizeOf(this.#events[this.#start]!);
+      // Let go of it now: a voice session forgets ~25 events a second, and
+      // slots waiting for the next compaction would keep megabytes alive.
+      this.#events[this.#start++] = undefined;
     }
     // Compact now and then instead of shifting on every push.
-    if (this.#start > 1024 && this.#start * 2 > this.#events.length) {
+    if (this.#start > 64 && this.#start * 2 > this.#events.length) {
       this.#events = this.#events.slice(this.#start);
       this.#start = 0;
     }
@@ -55,7 +59,7 @@ export class ReplayBuffer {
       const newest = this.#events.at(-1);
       return newest && newest.id > lastId ? null : [];
     }
-    return this.#events.slice(this.#start + (lastId + 1 - oldest.id));
+    return this.#events.slice(this.#start + (lastId + 1 - oldest.id)) as NumberedMessage[];
   }
 }
 

@@ -49,7 +49,7 @@ export function serverConfig(
     limits: {
       heartbeatMs: integer(env, "HEARTBEAT_MS", 15_000, 100, 15_000),
       replayEvents: integer(env, "REPLAY_EVENTS", 2000, 1, 1_000_000),
-      replayBytes: integer(env, "REPLAY_BYTES", 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      replayBytes: integer(env, "REPLAY_BYTES", 1024 * 1024, 1024, 1024 * 1024 * 1024),
       streamBufferBytes: integer(env, "STREAM_BUFFER_BYTES", 4 * 1024 * 1024, 1024, 1024 ** 3),
       idleTimeoutMs: integer(env, "SESSION_IDLE_TIMEOUT_MS", 15 * MINUTE, 100, DAY),
       maxDurationMs: integer(env, "SESSION_MAX_DURATION_MS", 120 * MINUTE, 100, 7 * DAY),

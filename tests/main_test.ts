@@ -119,3 +119,60 @@ Deno.test("LOG_FORMAT=json writes one JSON object a line, with session and reque
   assert.equal(opened?.session_id, "logged");
   assert.match(opened?.request_id ?? "", /^[\w-]{8,}$/);
 });
+
+Deno.test("with OTEL_DENO=true, HTTP requests, Live sessions and turns reach the collector", async () => {
+  const spans: string[] = [];
+  const collector = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    if (new URL(req.url).pathname === "/v1/traces") {
+      const body = await req.json();
+      for (const resource of body.resourceSpans ?? []) {
+        for (const scope of resource.scopeSpans ?? []) {
+          for (const span of scope.spans ?? []) spans.push(span.name);
+        }
+      }
+    } else {
+      await req.body?.cancel();
+    }
+    return Response.json({});
+  });
+  const fake = FakeLiveServer.start({
+    onSession: async (connection) => {
+      await connection.nextClientContent();
+      connection.text("traced");
+      connection.turnComplete();
+    },
+  });
+  const service = await runMain(
+    `PORT=0\nGOOGLE_API_KEY=test-key\nGOOGLE_GEMINI_BASE_URL=${fake.url}\n`,
+    {
+      OTEL_DENO: "true",
+      OTEL_SERVICE_NAME: "gemini-live-search",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.addr.port}`,
+    },
+  );
+  try {
+    const sse = await SseClient.open(`${service.url}/events/traced`);
+    const { token } = JSON.parse((await sse.next()).data);
+    const sent = await fetch(`${service.url}/send/traced`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Session-Token": token },
+      body: JSON.stringify({ mime_type: "text/plain", data: "trace me" }),
+    });
+    await sent.body?.cancel();
+    await sse.nextJson();
+    await sse.nextJson();
+    await sse.close();
+  } finally {
+    await service.stop();
+    await fake.close();
+  }
+  // The exporter flushes when the process exits; give the collector a moment.
+  for (let i = 0; i < 50 && !spans.includes("live.session"); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await collector.shutdown();
+  assert.ok(spans.includes("live.session"), spans.join());
+  assert.ok(spans.includes("live.turn"), spans.join());
+  assert.ok(spans.some((name) => /^(GET|POST)/.test(name)), spans.join());
+});
