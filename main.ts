@@ -42,13 +42,8 @@ export function startService(env: Record<string, string | undefined>): Service {
   const logger = createLogger(config.logLevel, { format: config.logFormat });
   const agent = agentConfig(env);
   if (!agent.credentials) logger.warnOnce(MISSING_CREDENTIALS_MESSAGE);
-  // The gauge reads the registry, which is created just below.
-  let registry: SessionRegistry | undefined;
-  const metrics = new ServiceMetrics(
-    config.prices,
-    () => registry?.countByMode() ?? { text: 0, audio: 0 },
-  );
-  registry = new SessionRegistry({
+  const metrics = new ServiceMetrics(config.prices);
+  const registry = new SessionRegistry({
     connector: new GeminiLiveConnector({ ...agent, observer: metrics }),
     metrics,
     logger,
@@ -57,6 +52,7 @@ export function startService(env: Record<string, string | undefined>): Service {
     maxSessions: security.maxSessions,
     maxSessionsPerClient: security.maxSessionsPerClient,
   });
+  metrics.countActiveSessions(() => registry.countByMode());
   const inFlight = new InFlightRequests();
   const app = createApp({
     registry,

@@ -40,10 +40,8 @@ export interface SessionMetrics {
  *
  * @example
  * ```ts
- * const metrics = new ServiceMetrics({ inputPerMillion: 3, outputPerMillion: 12 }, () => ({
- *   text: 0,
- *   audio: 0,
- * }));
+ * const metrics = new ServiceMetrics({ inputPerMillion: 3, outputPerMillion: 12 });
+ * metrics.countActiveSessions(() => ({ text: 0, audio: 1 }));
  * metrics.sessionStarted("text");
  * await metrics.registry.metrics();
  * ```
@@ -66,16 +64,19 @@ export class ServiceMetrics implements SessionMetrics, LiveObserver {
   readonly #firstOutput: Histogram<"input">;
   readonly #relay: Histogram<"direction">;
 
-  constructor(prices: TokenPrices, activeSessions: () => Record<"text" | "audio", number>) {
+  #activeSessions: () => Record<"text" | "audio", number> = () => ({ text: 0, audio: 0 });
+
+  constructor(prices: TokenPrices) {
     this.#prices = prices;
     const registers = [this.registry];
+    const active = () => this.#activeSessions();
     new Gauge({
       name: "live_sessions_active",
       help: "Sessions open now, by response mode",
       labelNames: ["mode"],
       registers,
       collect() {
-        for (const [mode, count] of Object.entries(activeSessions())) this.set({ mode }, count);
+        for (const [mode, count] of Object.entries(active())) this.set({ mode }, count);
       },
     });
     this.#started = new Counter({
@@ -145,6 +146,11 @@ export class ServiceMetrics implements SessionMetrics, LiveObserver {
       registers,
     });
     this.httpMetrics = prometheus({ registry: this.registry }).registerMetrics;
+  }
+
+  /** Where the active-sessions gauge reads its values at each scrape. */
+  countActiveSessions(count: () => Record<"text" | "audio", number>): void {
+    this.#activeSessions = count;
   }
 
   sessionStarted(mode: "text" | "audio"): void {
