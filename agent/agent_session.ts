@@ -18,6 +18,12 @@ export interface AgentSession {
    * @throws {AgentError} when the session has ended or its queue is full.
    */
   sendAudio(base64Pcm: string): void;
+  /**
+   * Streams one camera or screen frame: base64 of a JPEG image, as given.
+   *
+   * @throws {AgentError} when the session has ended or its queue is full.
+   */
+  sendVideo(base64Jpeg: string): void;
   /** Ends the conversation; no event follows. */
   close(): void;
 }

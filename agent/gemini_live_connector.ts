@@ -142,6 +142,10 @@ export class GeminiLiveConnector implements AgentConnector {
         // 25 times a second per voice session.
         session.conn.send(REALTIME_AUDIO_HEAD + JSON.stringify(data) + REALTIME_AUDIO_TAIL);
       },
+      sendVideo: (data) => {
+        ensureOpen();
+        session.sendRealtimeInput({ video: { data, mimeType: "image/jpeg" } });
+      },
       close: () => {
         if (state === "closed") return;
         state = "closed";

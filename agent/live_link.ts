@@ -4,6 +4,7 @@ import type { LiveServerMessage } from "@google/genai";
 export interface LiveLink {
   sendText(text: string): void;
   sendAudio(base64Pcm: string): void;
+  sendVideo(base64Jpeg: string): void;
   /** Closes the connection; its `onClose` is not called. */
   close(): void;
 }

@@ -22,7 +22,7 @@ export interface ResilientLiveSessionOptions {
   observer?: LiveObserver;
 }
 
-type Input = { kind: "text" | "audio"; data: string };
+type Input = { kind: "text" | "audio" | "video"; data: string };
 
 /** One dial and the link it produced; retired once replaced or closed. */
 interface Slot {
@@ -70,6 +70,10 @@ export class ResilientLiveSession implements AgentSession {
 
   sendAudio(base64Pcm: string): void {
     this.#send({ kind: "audio", data: base64Pcm });
+  }
+
+  sendVideo(base64Jpeg: string): void {
+    this.#send({ kind: "video", data: base64Jpeg });
   }
 
   close(): void {
@@ -232,7 +236,8 @@ export class ResilientLiveSession implements AgentSession {
 
 function deliver(link: LiveLink, input: Input): void {
   if (input.kind === "text") link.sendText(input.data);
-  else link.sendAudio(input.data);
+  else if (input.kind === "audio") link.sendAudio(input.data);
+  else link.sendVideo(input.data);
 }
 
 function retire(slot: Slot): void {

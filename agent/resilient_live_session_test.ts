@@ -21,6 +21,10 @@ class FakeLink implements LiveLink {
     this.#take(`audio:${base64Pcm}`);
   }
 
+  sendVideo(base64Jpeg: string): void {
+    this.#take(`video:${base64Jpeg}`);
+  }
+
   #take(input: string): void {
     if (this.broken) throw new AgentError("The Live connection has closed", { fatal: false });
     this.received.push(input);
@@ -568,4 +572,15 @@ Deno.test({
     assert.equal(transcripts.at(-1)?.text, "What time");
     session.close();
   },
+});
+
+Deno.test("camera frames queue with the rest while reconnecting and keep their place", async () => {
+  const { fake, session } = start();
+  session.sendText("look");
+  session.sendVideo("/9j/frame1");
+  session.sendAudio("AAAA");
+  const first = await fake.nth(0);
+  await first.open();
+  assert.deepEqual(first.link.received, ["text:look", "video:/9j/frame1", "audio:AAAA"]);
+  session.close();
 });

@@ -79,6 +79,7 @@ export function createApp(options: AppOptions): Hono {
   const access = accessControl({ ...security, isHttps });
   const clientLimit = limiter(security.clientRequestsPerSecond, options.now);
   const sessionLimit = limiter(security.sessionRequestsPerSecond, options.now);
+  const frameLimit = limiter(security.imageFramesPerSecond, options.now);
   const audioLimit = new RateLimiter({
     ratePerSecond: security.audioSecondsPerMinute / 60,
     burst: security.audioSecondsPerMinute,
@@ -232,6 +233,22 @@ export function createApp(options: AppOptions): Hono {
           throw new HttpError(
             429,
             `Cannot send: more than ${security.audioSecondsPerMinute} s of audio per minute`,
+            { retryAfterSeconds: Math.ceil(wait / 1000) },
+          );
+        }
+      }
+      if (request.mimeType === "image/jpeg") {
+        if (request.bytes > security.maxImageBytes) {
+          throw new HttpError(
+            413,
+            `Cannot send: the image has ${request.bytes} bytes; the limit is ${security.maxImageBytes}`,
+          );
+        }
+        const wait = frameLimit.take(session.id);
+        if (wait > 0) {
+          throw new HttpError(
+            429,
+            `Cannot send: more than ${security.imageFramesPerSecond} frames per second`,
             { retryAfterSeconds: Math.ceil(wait / 1000) },
           );
         }

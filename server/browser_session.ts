@@ -178,7 +178,8 @@ export class BrowserSession {
     }
     try {
       if (request.mimeType === "text/plain") this.#upstream!.sendText(request.data);
-      else this.#upstream!.sendAudio(request.data);
+      else if (request.mimeType === "audio/pcm") this.#upstream!.sendAudio(request.data);
+      else this.#upstream!.sendVideo(request.data);
     } catch (error) {
       if (!(error instanceof AgentError)) throw error;
       throw new HttpError(503, `Cannot send: ${error.message}`, {
@@ -190,7 +191,7 @@ export class BrowserSession {
     if (request.mimeType === "text/plain") {
       logger.debug(`[CLIENT TO AGENT] ${this.id}: text/plain: ${request.data}`);
     } else {
-      logger.debug(`[CLIENT TO AGENT] ${this.id}: audio/pcm: ${request.bytes} bytes.`);
+      logger.debug(`[CLIENT TO AGENT] ${this.id}: ${request.mimeType}: ${request.bytes} bytes.`);
     }
   }
 

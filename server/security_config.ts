@@ -20,6 +20,10 @@ export interface SecurityConfig {
   sessionRequestsPerSecond: number;
   /** Seconds of microphone audio one session may send per minute. */
   audioSecondsPerMinute: number;
+  /** Largest camera or screen frame, in bytes. */
+  maxImageBytes: number;
+  /** Camera or screen frames one session may send per second (bursts of twice that). */
+  imageFramesPerSecond: number;
   /** Sessions this process serves at once. */
   maxSessions: number;
   /** Sessions one client address may hold at once. */
@@ -79,6 +83,8 @@ export function securityConfig(env: Record<string, string | undefined>): Securit
     clientRequestsPerSecond: count(env, "RATE_LIMIT_CLIENT_RPS", 100),
     sessionRequestsPerSecond: count(env, "RATE_LIMIT_SESSION_RPS", 50),
     audioSecondsPerMinute: count(env, "AUDIO_SECONDS_PER_MINUTE", 75),
+    maxImageBytes: count(env, "MAX_IMAGE_BYTES", 512 * 1024),
+    imageFramesPerSecond: count(env, "IMAGE_FRAMES_PER_SECOND", 2),
     maxSessions: count(env, "MAX_SESSIONS", 500),
     maxSessionsPerClient: count(env, "MAX_SESSIONS_PER_CLIENT", 10),
   };

@@ -5,7 +5,9 @@ import { HttpError } from "./http_error.ts";
 export type SendRequest =
   | { mimeType: "text/plain"; data: string }
   /** `data` is the base64 string as received: the bytes go upstream unchanged. */
-  | { mimeType: "audio/pcm"; data: string; bytes: number };
+  | { mimeType: "audio/pcm"; data: string; bytes: number }
+  /** A camera or screen frame, base64 as received. */
+  | { mimeType: "image/jpeg"; data: string; bytes: number };
 
 const Body = z.object({
   mime_type: z.string({ error: "Cannot send: `mime_type` must be a string" }),
@@ -23,7 +25,8 @@ const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
  * Parses and validates a send body, as text.
  *
  * @throws {HttpError} 400 for malformed JSON, a wrong shape, empty text,
- *   invalid base64 or PCM with an odd byte count; 415 for another `mime_type`.
+ *   invalid base64 or PCM with an odd byte count; 415 for another `mime_type`
+ *   or an `image/jpeg` that is not a JPEG.
  *
  * @example
  * ```ts
@@ -47,13 +50,20 @@ export function parseSendRequest(body: string): SendRequest {
     }
     return { mimeType, data };
   }
-  if (mimeType === "audio/pcm") {
+  if (mimeType === "audio/pcm" || mimeType === "image/jpeg") {
     if (data === "") throw new HttpError(400, "Cannot send: `data` is empty");
     if (data.length % 4 !== 0 || !BASE64_CHARS.test(data)) {
       throw new HttpError(400, "Cannot send: `data` is not valid base64");
     }
     const bytes = data.length / 4 * 3 -
       (data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0);
+    if (mimeType === "image/jpeg") {
+      // Every JPEG starts with FF D8 FF, which is "/9j/" in base64.
+      if (!data.startsWith("/9j/")) {
+        throw new HttpError(415, "Cannot send: `data` is not a JPEG image");
+      }
+      return { mimeType, data, bytes };
+    }
     if (bytes % 2 !== 0) {
       throw new HttpError(
         400,
@@ -65,6 +75,6 @@ export function parseSendRequest(body: string): SendRequest {
   throw new HttpError(
     415,
     `Cannot send: \`mime_type\` ${JSON.stringify(mimeType)} is not supported; ` +
-      'use "text/plain" or "audio/pcm"',
+      'use "text/plain", "audio/pcm" or "image/jpeg"',
   );
 }

@@ -344,6 +344,17 @@ function closeWithReason(
 }
 
 function checkClientMessage(message: ClientMessage): string | undefined {
+  const video = message.realtimeInput?.video;
+  if (video) {
+    if (!/^image\/(jpeg|png)$/.test(video.mimeType ?? "")) {
+      return `Unsupported mime type ${video.mimeType} for realtime video input.`;
+    }
+    try {
+      atob(video.data);
+    } catch {
+      return "Invalid value at 'realtime_input.video.data' (TYPE_BYTES), Base64 decoding failed.";
+    }
+  }
   const kinds = Object.keys(message);
   if (kinds.length !== 1 || !CLIENT_MESSAGES.includes(kinds[0])) {
     return `Invalid JSON payload received. Unknown name "${kinds.join(",")}".`;
