@@ -1,3 +1,5 @@
+import { envInteger } from "./env_integer.ts";
+
 /** Who may use the service and how much, read once at start-up. */
 export interface SecurityConfig {
   /** Shared secret the page asks for once (cookie) and API clients send as a Bearer token. */
@@ -78,33 +80,14 @@ export function securityConfig(env: Record<string, string | undefined>): Securit
     allowedOrigins,
     trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true",
     tls: env.TLS_CERT ? { certFile: env.TLS_CERT, keyFile: env.TLS_KEY! } : undefined,
-    maxTextChars: count(env, "MAX_TEXT_CHARS", 4000),
-    maxAudioSecondsPerPost: count(env, "MAX_AUDIO_SECONDS_PER_POST", 5),
-    clientRequestsPerSecond: count(env, "RATE_LIMIT_CLIENT_RPS", 100),
-    sessionRequestsPerSecond: count(env, "RATE_LIMIT_SESSION_RPS", 50),
-    audioSecondsPerMinute: count(env, "AUDIO_SECONDS_PER_MINUTE", 75),
-    maxImageBytes: count(env, "MAX_IMAGE_BYTES", 512 * 1024),
-    imageFramesPerSecond: count(env, "IMAGE_FRAMES_PER_SECOND", 2),
-    maxSessions: count(env, "MAX_SESSIONS", 500),
-    maxSessionsPerClient: count(env, "MAX_SESSIONS_PER_CLIENT", 10),
+    maxTextChars: envInteger(env, "MAX_TEXT_CHARS", 4000, 1),
+    maxAudioSecondsPerPost: envInteger(env, "MAX_AUDIO_SECONDS_PER_POST", 5, 1),
+    clientRequestsPerSecond: envInteger(env, "RATE_LIMIT_CLIENT_RPS", 100, 1),
+    sessionRequestsPerSecond: envInteger(env, "RATE_LIMIT_SESSION_RPS", 50, 1),
+    audioSecondsPerMinute: envInteger(env, "AUDIO_SECONDS_PER_MINUTE", 75, 1),
+    maxImageBytes: envInteger(env, "MAX_IMAGE_BYTES", 512 * 1024, 1),
+    imageFramesPerSecond: envInteger(env, "IMAGE_FRAMES_PER_SECOND", 2, 1),
+    maxSessions: envInteger(env, "MAX_SESSIONS", 500, 1),
+    maxSessionsPerClient: envInteger(env, "MAX_SESSIONS_PER_CLIENT", 10, 1),
   };
-}
-
-function count(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback: number,
-  min = 1,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= min && value <= Number.MAX_SAFE_INTEGER)) {
-    throw new RangeError(
-      `Cannot read config: \`${name}\` must be a whole number of at least ${min}, got ${
-        JSON.stringify(raw)
-      }`,
-    );
-  }
-  return value;
 }

@@ -16,7 +16,8 @@ const policy: NonNullable<Parameters<typeof secureHeaders>[0]> = {
   },
   permissionsPolicy: {
     microphone: ["self"],
-    camera: [],
+    camera: ["self"],
+    displayCapture: ["self"],
     geolocation: [],
     payment: [],
     usb: [],
@@ -36,8 +37,9 @@ const overHttp = secureHeaders({ ...policy, strictTransportSecurity: false });
 
 /**
  * Hono's `secureHeaders` with our policy: a CSP without inline script or
- * style, `connect-src 'self'`, `frame-ancestors 'none'`, the microphone for
- * this origin only, and HSTS when the request came over HTTPS.
+ * style, `connect-src 'self'`, `frame-ancestors 'none'`, the microphone,
+ * camera and screen capture for this origin only, and HSTS when the request
+ * came over HTTPS.
  *
  * @example
  * ```ts

@@ -1,4 +1,5 @@
 import type { SessionLimits } from "./browser_session.ts";
+import { envInteger } from "./env_integer.ts";
 import { LOG_LEVELS, type LogFormat, type LogLevel } from "./logger.ts";
 import type { TokenPrices } from "./service_metrics.ts";
 
@@ -41,19 +42,19 @@ export function serverConfig(
     );
   }
   return {
-    port: integer(env, "PORT", 8000, 0, 65535),
+    port: envInteger(env, "PORT", 8000, 0, 65535),
     host: env.HOST || "127.0.0.1",
-    sessionGraceMs: integer(env, "SESSION_GRACE_MS", 30_000, 0, DAY),
-    maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
-    shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 10 * MINUTE),
+    sessionGraceMs: envInteger(env, "SESSION_GRACE_MS", 30_000, 0, DAY),
+    maxBodyBytes: envInteger(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    shutdownTimeoutMs: envInteger(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 10 * MINUTE),
     limits: {
-      heartbeatMs: integer(env, "HEARTBEAT_MS", 15_000, 100, 15_000),
-      replayEvents: integer(env, "REPLAY_EVENTS", 2000, 1, 1_000_000),
-      replayBytes: integer(env, "REPLAY_BYTES", 1024 * 1024, 1024, 1024 * 1024 * 1024),
-      streamBufferBytes: integer(env, "STREAM_BUFFER_BYTES", 4 * 1024 * 1024, 1024, 1024 ** 3),
-      idleTimeoutMs: integer(env, "SESSION_IDLE_TIMEOUT_MS", 15 * MINUTE, 100, DAY),
-      maxDurationMs: integer(env, "SESSION_MAX_DURATION_MS", 120 * MINUTE, 100, 7 * DAY),
-      tokenBudget: integer(env, "SESSION_TOKEN_BUDGET", 0, 0, Number.MAX_SAFE_INTEGER),
+      heartbeatMs: envInteger(env, "HEARTBEAT_MS", 15_000, 100, 15_000),
+      replayEvents: envInteger(env, "REPLAY_EVENTS", 2000, 1, 1_000_000),
+      replayBytes: envInteger(env, "REPLAY_BYTES", 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      streamBufferBytes: envInteger(env, "STREAM_BUFFER_BYTES", 4 * 1024 * 1024, 1024, 1024 ** 3),
+      idleTimeoutMs: envInteger(env, "SESSION_IDLE_TIMEOUT_MS", 15 * MINUTE, 100, DAY),
+      maxDurationMs: envInteger(env, "SESSION_MAX_DURATION_MS", 120 * MINUTE, 100, 7 * DAY),
+      tokenBudget: envInteger(env, "SESSION_TOKEN_BUDGET", 0, 0, Number.MAX_SAFE_INTEGER),
     },
     logLevel: logLevel as LogLevel,
     logFormat: logFormat(env.LOG_FORMAT),
@@ -67,26 +68,6 @@ export function serverConfig(
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-function integer(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= min && value <= max)) {
-    throw new RangeError(
-      `Cannot read config: \`${name}\` must be an integer from ${min} to ${max}, got ${
-        JSON.stringify(raw)
-      }`,
-    );
-  }
-  return value;
-}
 
 function logFormat(value: string | undefined): LogFormat {
   if (value === undefined || value === "" || value === "text") return "text";
