@@ -117,8 +117,8 @@ async function post(nginx: Nginx, path: string, page: Page, body?: unknown): Pro
  */
 async function converse(nginx: Nginx, page: Page, question: string): Promise<number> {
   const sent = await post(nginx, "/send", page, { mime_type: "text/plain", data: question });
-  assert.equal(sent.status, 200, await sent.clone().text());
-  await sent.body?.cancel();
+  const answer = await sent.text();
+  assert.equal(sent.status, 200, answer);
   const first = await nextEvent(page, (e) => e.event === "message");
   const arrivedAt = performance.now();
   assert.equal(JSON.parse(first.data).data, `first half for ${question}`);
@@ -129,6 +129,33 @@ async function converse(nginx: Nginx, page: Page, question: string): Promise<num
     { turn_complete: true, interrupted: false },
   );
   return arrivedAt - firstHalfSentAt.get(question)!;
+}
+
+/**
+ * A POST sent straight to an instance whose body is still arriving until
+ * `finish()`: it keeps a shutting-down instance draining meanwhile.
+ */
+function slowUpload(port: number, page: Page): { response: Promise<Response>; finish(): void } {
+  const encoder = new TextEncoder();
+  let finish!: () => void;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode('{"mime_type":"text/plain",'));
+      finish = () => {
+        controller.enqueue(encoder.encode('"data":"last words"}'));
+        controller.close();
+      };
+    },
+  });
+  const response = fetch(`http://127.0.0.1:${port}/send/${page.id}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Session-Token": page.token },
+    body,
+  });
+  // Handled now, so a failure is reported where the test awaits it, not as
+  // an unhandled rejection in between.
+  response.catch(() => {});
+  return { response, finish: () => finish() };
 }
 
 /** Index of the instance holding session `id` (exactly one must). */
@@ -165,6 +192,8 @@ Deno.test({
         const latencies = await Promise.all(pages.map((p) => converse(nginx, p, `hello ${p.id}`)));
         const stop = await post(nginx, "/interrupt", pages[0]);
         assert.deepEqual(await stop.json(), { status: "interrupted" });
+        const stopped = await nextEvent(pages[0], (e) => e.event === "message");
+        assert.deepEqual(JSON.parse(stopped.data), { interrupted: true });
         console.log(
           `${SESSIONS} sessions through nginx: opened and answered in ${
             Math.round(performance.now() - started)
@@ -207,63 +236,86 @@ Deno.test({
       assert.deepEqual([...healthUpstreams].sort(), ports.map((p) => `127.0.0.1:${p}`).sort());
     });
 
-    // Its pages come straight back, as EventSource does, while it may still
-    // be draining (503) or already gone (refused); either way nginx hands
-    // them to the survivor, where each gets a new session that says the old
-    // conversation could not be continued.
+    // Its pages come straight back, as EventSource does. While it drains
+    // (held open here by an upload still arriving) it answers 503, and once
+    // it is gone connections are refused; either way nginx hands them to the
+    // survivor, where each gets a new session that says the old conversation
+    // could not be continued.
     await t.step(
       "when an instance shuts down its pages reconnect to the survivor; the others keep talking",
       async () => {
-        const leaving = pages.filter((p) => owner.get(p.id) === 1);
-        const staying = pages.filter((p) => owner.get(p.id) === 0);
-        const shutdownStarted = performance.now();
-        const shutdownMs = instances[1].shutdown().then(() => performance.now() - shutdownStarted);
-        let movedMs = 0;
-        const [moved] = await Promise.all([
-          Promise.all(leaving.map(async (old) => {
-            const error = await nextEvent(old, (e) => e.event === "error");
+        // The instance holding more sessions leaves, so at least two pages move.
+        const counts = [0, 1].map((i) => pages.filter((p) => owner.get(p.id) === i).length);
+        const [survivor, goner] = counts[1] >= counts[0] ? [0, 1] : [1, 0];
+        const leaving = pages.filter((p) => owner.get(p.id) === goner);
+        const staying = pages.filter((p) => owner.get(p.id) === survivor);
+        assert.ok(leaving.length >= 2, "two pages to move");
+        const [late, ...early] = leaving;
+        const moveToSurvivor = async (old: Page) => {
+          const page = await openPage(nginx, old.id, old);
+          assert.equal(page.lastEventId, old.lastEventId, "ids go on after the last one seen");
+          assert.notEqual(page.token, old.token);
+          const notice = await nextEvent(page, (e) => e.event === "error");
+          assert.match(JSON.parse(notice.data).error, /could not be continued/);
+          assert.equal(JSON.parse(notice.data).fatal, false);
+          assert.ok(instances[survivor].registry.get(page.id), `${page.id} is not on the survivor`);
+          return page;
+        };
+        const toldToReconnect = (old: Page) =>
+          nextEvent(old, (e) => e.event === "error").then(async (error) => {
             assert.deepEqual(JSON.parse(error.data), {
               error: "The server is restarting; this page reconnects in a moment",
               fatal: false,
             });
             await old.sse.ended();
-            const page = await openPage(nginx, old.id, old);
-            assert.equal(page.lastEventId, old.lastEventId, "ids go on after the last one seen");
-            assert.notEqual(page.token, old.token);
-            const notice = await nextEvent(page, (e) => e.event === "error");
-            assert.match(JSON.parse(notice.data).error, /could not be continued/);
-            assert.equal(JSON.parse(notice.data).fatal, false);
-            assert.ok(instances[0].registry.get(page.id), `${page.id} is not on the survivor`);
-            movedMs = Math.max(movedMs, performance.now() - shutdownStarted);
-            return page;
-          })),
+          });
+
+        const upload = slowUpload(ports[goner], late);
+        await delay(100);
+        const shutdownStarted = performance.now();
+        const shutdown = instances[goner].shutdown();
+        let movedMs = 0;
+        const [movedEarly] = await Promise.all([
+          Promise.all(early.map((old) => toldToReconnect(old).then(() => moveToSurvivor(old))))
+            .then(
+              (moved) => (movedMs = performance.now() - shutdownStarted, moved),
+            ),
           Promise.all(staying.map((p) => converse(nginx, p, `still there ${p.id}?`))),
+          toldToReconnect(late),
         ]);
-        pages.splice(0, pages.length, ...staying, ...moved);
+        upload.finish();
+        await (await upload.response).body?.cancel();
+        await shutdown;
+        const shutdownMs = performance.now() - shutdownStarted;
+        const movedLate = await moveToSurvivor(late);
+
+        pages.splice(0, pages.length, ...staying, ...movedEarly, movedLate);
         await Promise.all(pages.map((p) => converse(nginx, p, `after failover ${p.id}`)));
-        assert.equal(instances[0].registry.size, SESSIONS);
+        assert.equal(instances[survivor].registry.size, SESSIONS);
         // The staying sessions kept their Live connections; each moved one has a new one.
         assert.equal(fake.connections.length, SESSIONS + leaving.length);
-        for (const page of staying) assert.ok(instances[0].registry.get(page.id));
 
         await Promise.all(pages.map((p) => p.sse.close()));
-        await instances[0].shutdown();
+        await instances[survivor].shutdown();
         survivorStopped = true;
-        // nginx logs each stream once it ends: every reconnect ended up on the
-        // survivor, some after the leaving instance refused them.
+        // nginx logs a stream once it ends: every reconnect ended on the
+        // survivor, the first after the draining instance answered 503.
         await delay(100);
         const reconnects = (await nginx.accessLog()).filter((r) =>
-          r.uri.startsWith("/events/") && leaving.some((p) => r.uri === `/events/${p.id}`) &&
-          r.upstreams.at(-1) === `127.0.0.1:${ports[0]}`
+          leaving.some((p) => r.uri === `/events/${p.id}`) &&
+          r.upstreams.at(-1) === `127.0.0.1:${ports[survivor]}`
         );
         assert.equal(reconnects.length, leaving.length);
-        const retried = reconnects.filter((r) => r.upstreams.length > 1);
+        const tries = reconnects.map((r) => r.upstreamStatuses.join("→"));
+        assert.ok(tries.includes("503→200"), `upstream answers: ${tries}`);
+        const counted = Object.entries(Object.groupBy(tries, (t) => t))
+          .map(([answers, all]) => `${answers} ×${all!.length}`).join(", ");
         console.log(
-          `failover: ${leaving.length} sessions on the survivor ${
+          `failover: ${early.length} pages on the survivor ${
             Math.round(movedMs)
-          } ms after the shutdown began (${retried.length} first tried the leaving instance: ${
-            retried.map((r) => r.upstreamStatuses.join("→")).join(", ") || "none"
-          }); it stopped in ${Math.round(await shutdownMs)} ms`,
+          } ms after the shutdown began, while it drained, 1 after it stopped (${
+            Math.round(shutdownMs)
+          } ms); upstream answers to the reconnects: ${counted}`,
         );
       },
     );

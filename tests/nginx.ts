@@ -71,6 +71,8 @@ export function freePort(): number {
  */
 export async function startNginx(httpConfig: string, port: number): Promise<Nginx> {
   const dir = await Deno.makeTempDir({ prefix: "nginx_test_" });
+  // As root, nginx would switch its workers to `nobody`, who cannot enter
+  // the temporary folder; as anyone else it stays that user.
   const asRoot = Deno.uid() === 0;
   const main = `
 ${asRoot ? "user root;" : ""}
@@ -111,12 +113,14 @@ http {
   let exited = false;
   const status = process.status.then((s) => (exited = true, s));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (!exited) process.kill("SIGTERM");
-    await status;
-    await stderrRead.catch(() => {});
-    await Deno.remove(dir, { recursive: true });
-  };
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    stopped ??= (async () => {
+      if (!exited) process.kill("SIGTERM");
+      await status;
+      await stderrRead.catch(() => {});
+      await Deno.remove(dir, { recursive: true });
+    })();
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (exited) {
