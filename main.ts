@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { AgentCatalog } from "./agent/agent_catalog.ts";
 import { agentConfig } from "./agent/agent_config.ts";
 import { MISSING_CREDENTIALS_MESSAGE } from "./agent/gemini_credentials.ts";
 import { GeminiLiveConnector } from "./agent/gemini_live_connector.ts";
@@ -25,7 +26,8 @@ export interface Service {
 }
 
 /**
- * Starts the service from environment variables (see README).
+ * Starts the service from environment variables (see README). `agents` are
+ * the agents `AGENT` chooses from (default: the ones this service ships).
  *
  * @throws {Error} when the configuration is invalid, e.g. a public `HOST`
  *   without access control.
@@ -36,11 +38,14 @@ export interface Service {
  * await service.shutdown();
  * ```
  */
-export function startService(env: Record<string, string | undefined>): Service {
+export function startService(
+  env: Record<string, string | undefined>,
+  { agents }: { agents?: AgentCatalog } = {},
+): Service {
   const config = serverConfig(env);
   const security = securityConfig(env);
   const logger = createLogger(config.logLevel, { format: config.logFormat });
-  const agent = agentConfig(env);
+  const agent = agentConfig(env, agents);
   if (!agent.credentials) logger.warnOnce(MISSING_CREDENTIALS_MESSAGE);
   const metrics = new ServiceMetrics(config.prices);
   const registry = new SessionRegistry({

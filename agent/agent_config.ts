@@ -1,11 +1,14 @@
-import { googleSearchAgent } from "./agent_definition.ts";
+import { AGENTS, type AgentCatalog, DEFAULT_AGENT } from "./agent_catalog.ts";
 import { geminiCredentials } from "./gemini_credentials.ts";
 import type { GeminiLiveOptions } from "./gemini_live_connector.ts";
 import { DEFAULT_VOICE } from "./live_connect_params.ts";
 import { DEFAULT_RETRY_POLICY } from "./retry_delay.ts";
 
 /**
- * Reads the agent's settings from environment variables (see README).
+ * Reads the agent's settings from environment variables (see README); `AGENT`
+ * chooses the agent from `agents`.
+ *
+ * @throws {RangeError} when `AGENT` names no agent, or a number is not valid.
  *
  * @example
  * ```ts
@@ -15,11 +18,19 @@ import { DEFAULT_RETRY_POLICY } from "./retry_delay.ts";
  */
 export function agentConfig(
   env: Record<string, string | undefined>,
+  agents: AgentCatalog = AGENTS,
 ): GeminiLiveOptions {
+  const name = env.AGENT || DEFAULT_AGENT;
+  if (!Object.hasOwn(agents, name)) {
+    throw new RangeError(
+      `Cannot read config: \`AGENT\` must be one of ${Object.keys(agents).join(", ")}, ` +
+        `got ${JSON.stringify(name)}`,
+    );
+  }
   const credentials = geminiCredentials(env);
   const vertex = credentials?.kind === "vertex";
   return {
-    agent: googleSearchAgent({
+    agent: agents[name]({
       model: env.GEMINI_MODEL,
       audioModel: env.GEMINI_AUDIO_MODEL,
       instruction: env.AGENT_INSTRUCTION,

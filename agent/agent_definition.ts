@@ -1,9 +1,11 @@
 import type { Tool } from "@google/genai";
+import type { FunctionTool } from "./function_tool.ts";
 
 /**
  * An agent in the spirit of Google ADK's `Agent`: a name, a model, an
  * instruction and tools. It is plain data; the Live connector turns it into a
- * session setup.
+ * session setup and runs its function tools. To build your own agent, write
+ * one of these (see `time_and_units_agent.ts`) and add it to `AGENTS`.
  */
 export interface AgentDefinition {
   /** Identifier used in logs. */
@@ -16,8 +18,10 @@ export interface AgentDefinition {
   description: string;
   /** System instruction sent with every session. */
   instruction: string;
-  /** Tools the model may use. */
+  /** Tools Google runs, e.g. `{ googleSearch: {} }`. */
   tools: Tool[];
+  /** Functions of ours the model may call; declared next to `tools` in the setup. */
+  functionTools?: FunctionTool[];
 }
 
 /** A current Live model that answers in both TEXT and AUDIO. */

@@ -22,6 +22,9 @@ export interface Usage {
   totalTokens: number;
 }
 
+/** Where a function tool call stands; see {@link AgentEvent}'s `tool`. */
+export type ToolCallStatus = "running" | "done" | "error" | "awaiting_confirmation" | "cancelled";
+
 /** Everything an agent session can emit, as a discriminated union. */
 export type AgentEvent =
   /** A piece of the answer's text, forwarded as soon as it arrives. */
@@ -38,6 +41,18 @@ export type AgentEvent =
   | { type: "sources"; sources: Source[] }
   /** Token usage of the session so far. */
   | { type: "usage"; usage: Usage }
+  /**
+   * A function tool call changed state. `result` is the (size-limited) value
+   * given back to the model when `done`, and the readable cause when `error`.
+   */
+  | {
+    type: "tool";
+    id: string;
+    name: string;
+    args: Record<string, unknown>;
+    status: ToolCallStatus;
+    result?: unknown;
+  }
   /** A problem that is being worked around (e.g. reconnecting); tell, don't stop. */
   | { type: "warning"; message: string }
   /** The session ended without our asking and will not come back by itself. */

@@ -24,6 +24,13 @@ export interface AgentSession {
    * @throws {AgentError} when the session has ended or its queue is full.
    */
   sendVideo(base64Jpeg: string): void;
+  /**
+   * Answers a function call that awaits the user's confirmation (a `tool`
+   * event with status `awaiting_confirmation`).
+   *
+   * @returns false when no call of that id awaits an answer.
+   */
+  confirmTool(callId: string, approved: boolean): boolean;
   /** Ends the conversation; no event follows. */
   close(): void;
 }

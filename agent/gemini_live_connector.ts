@@ -70,6 +70,7 @@ export class GeminiLiveConnector implements AgentConnector {
       retry: this.#options.retry,
       maxQueuedBytes: this.#options.maxQueuedBytes,
       observer: this.#options.observer,
+      tools: { tools: this.#options.agent.functionTools ?? [] },
     });
   }
 
@@ -145,6 +146,10 @@ export class GeminiLiveConnector implements AgentConnector {
       sendVideo: (data) => {
         ensureOpen();
         session.sendRealtimeInput({ video: { data, mimeType: "image/jpeg" } });
+      },
+      sendToolResponse: (functionResponses) => {
+        ensureOpen();
+        session.sendToolResponse({ functionResponses });
       },
       close: () => {
         if (state === "closed") return;

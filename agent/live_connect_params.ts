@@ -1,5 +1,6 @@
-import { type LiveConnectConfig, Modality } from "@google/genai";
+import { type LiveConnectConfig, Modality, type Tool } from "@google/genai";
 import type { AgentDefinition } from "./agent_definition.ts";
+import { functionDeclaration } from "./function_tool.ts";
 import type { ResponseMode } from "./agent_event.ts";
 
 /** Voice used when `GEMINI_VOICE` is not set. */
@@ -46,7 +47,7 @@ export function liveConnectParams(
 ): LiveConnectParams {
   const common: LiveConnectConfig = {
     systemInstruction: { parts: [{ text: agent.instruction }] },
-    tools: agent.tools,
+    tools: toolsOf(agent),
     sessionResumption: resumeHandle ? { handle: resumeHandle } : {},
   };
   if (compression) {
@@ -73,4 +74,11 @@ export function liveConnectParams(
       outputAudioTranscription: {},
     },
   };
+}
+
+/** Google's tools, then one tool declaring the agent's functions (if any). */
+function toolsOf(agent: AgentDefinition): Tool[] {
+  const functions = agent.functionTools ?? [];
+  if (functions.length === 0) return agent.tools;
+  return [...agent.tools, { functionDeclarations: functions.map(functionDeclaration) }];
 }

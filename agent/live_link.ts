@@ -1,10 +1,12 @@
-import type { LiveServerMessage } from "@google/genai";
+import type { FunctionResponse, LiveServerMessage } from "@google/genai";
 
 /** One WebSocket connection to the Live API, set up and ready for input. */
 export interface LiveLink {
   sendText(text: string): void;
   sendAudio(base64Pcm: string): void;
   sendVideo(base64Jpeg: string): void;
+  /** Answers function calls of a `toolCall` message. */
+  sendToolResponse(functionResponses: FunctionResponse[]): void;
   /** Closes the connection; its `onClose` is not called. */
   close(): void;
 }

@@ -1,4 +1,4 @@
-import type { LiveServerMessage } from "@google/genai";
+import type { FunctionResponse, LiveServerMessage } from "@google/genai";
 import { AgentError } from "./agent_error.ts";
 import type { AgentEvent } from "./agent_event.ts";
 import type { AgentSession } from "./agent_session.ts";
@@ -7,6 +7,7 @@ import type { Dial, LiveLink } from "./live_link.ts";
 import type { LiveObserver } from "./live_observer.ts";
 import { LiveMessageMapper } from "./live_message_mapper.ts";
 import { retryDelayMs, type RetryPolicy } from "./retry_delay.ts";
+import { type ToolCall, ToolRunner, type ToolRunnerOptions } from "./tool_runner.ts";
 
 /** What a {@link ResilientLiveSession} is built from. */
 export interface ResilientLiveSessionOptions {
@@ -20,9 +21,13 @@ export interface ResilientLiveSessionOptions {
   random?: () => number;
   /** Told about connections, for metrics. */
   observer?: LiveObserver;
+  /** The agent's function tools and how they run; none by default. */
+  tools?: Omit<ToolRunnerOptions, "onEvent">;
 }
 
-type Input = { kind: "text" | "audio" | "video"; data: string };
+type Input =
+  | { kind: "text" | "audio" | "video"; data: string }
+  | { kind: "tool"; data: string; responses: FunctionResponse[] };
 
 /** One dial and the link it produced; retired once replaced or closed. */
 interface Slot {
@@ -58,9 +63,18 @@ export class ResilientLiveSession implements AgentSession {
   #warned = false;
   #spoken = false;
   #ended: AgentError | null = null;
+  readonly #tools: ToolRunner;
+  #callCount = 0;
 
   constructor(options: ResilientLiveSessionOptions) {
     this.#options = options;
+    this.#tools = new ToolRunner({
+      tools: [],
+      ...options.tools,
+      onEvent: (event) => {
+        if (!this.#ended) options.onEvent(event);
+      },
+    });
     this.#dial();
   }
 
@@ -74,6 +88,10 @@ export class ResilientLiveSession implements AgentSession {
 
   sendVideo(base64Jpeg: string): void {
     this.#send({ kind: "video", data: base64Jpeg });
+  }
+
+  confirmTool(callId: string, approved: boolean): boolean {
+    return this.#tools.confirm(callId, approved);
   }
 
   close(): void {
@@ -177,6 +195,44 @@ export class ResilientLiveSession implements AgentSession {
       if (slot.link && slot.link === this.#link) this.#replace();
     }
     for (const event of slot.mapper.map(message)) this.#options.onEvent(event);
+    const cancelled = message.toolCallCancellation?.ids;
+    if (cancelled?.length) this.#tools.cancel(cancelled);
+    const calls = message.toolCall?.functionCalls;
+    if (calls?.length) {
+      this.#tools.run(
+        calls.map((call): ToolCall => ({
+          id: call.id || `call-${++this.#callCount}`,
+          name: call.name ?? "",
+          args: call.args ?? {},
+        })),
+        (responses) => this.#respond(slot, responses),
+      );
+    }
+  }
+
+  /**
+   * Answers function calls on the connection that asked, while it is open;
+   * else on its successor, which resumed the same conversation.
+   */
+  #respond(slot: Slot, responses: FunctionResponse[]): void {
+    if (this.#ended) return;
+    if (slot.link && !slot.retired) {
+      try {
+        return slot.link.sendToolResponse(responses);
+      } catch {
+        // Closed under us: the successor gets it.
+      }
+    }
+    try {
+      this.#send({ kind: "tool", data: JSON.stringify(responses), responses });
+    } catch (error) {
+      this.#options.onEvent({
+        type: "warning",
+        message: `A tool's result could not be given to Gemini: ${
+          error instanceof Error ? error.message : error
+        }`,
+      });
+    }
   }
 
   /** Dials a successor while the current link drains; new input waits for it. */
@@ -223,6 +279,7 @@ export class ResilientLiveSession implements AgentSession {
     if (this.#ended) return;
     this.#ended = reason;
     clearTimeout(this.#retryTimer);
+    this.#tools.close();
     for (const slot of this.#slots) retire(slot);
     this.#slots = [];
     this.#link = null;
@@ -235,7 +292,8 @@ export class ResilientLiveSession implements AgentSession {
 }
 
 function deliver(link: LiveLink, input: Input): void {
-  if (input.kind === "text") link.sendText(input.data);
+  if (input.kind === "tool") link.sendToolResponse(input.responses);
+  else if (input.kind === "text") link.sendText(input.data);
   else if (input.kind === "audio") link.sendAudio(input.data);
   else link.sendVideo(input.data);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { LiveServerMessage } from "@google/genai";
+import type { FunctionResponse, LiveServerMessage } from "@google/genai";
 import { AgentError } from "./agent_error.ts";
 import type { AgentEvent } from "./agent_event.ts";
 import type { Dial, LinkHandlers, LiveLink } from "./live_link.ts";
@@ -23,6 +23,10 @@ class FakeLink implements LiveLink {
 
   sendVideo(base64Jpeg: string): void {
     this.#take(`video:${base64Jpeg}`);
+  }
+
+  sendToolResponse(functionResponses: FunctionResponse[]): void {
+    this.#take(`tool:${JSON.stringify(functionResponses)}`);
   }
 
   #take(input: string): void {

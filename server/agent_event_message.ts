@@ -49,6 +49,17 @@ export function agentEventMessage(event: AgentEvent): ServerSentEventMessage {
           total_tokens: event.usage.totalTokens,
         }),
       };
+    case "tool":
+      return {
+        event: "tool",
+        data: JSON.stringify({
+          id: event.id,
+          name: event.name,
+          args: event.args,
+          status: event.status,
+          result: event.result,
+        }),
+      };
     case "warning":
       return errorMessage(event.message, false);
     case "closed":

@@ -59,6 +59,14 @@ const EventsQuery = z.object({
     .optional(),
 });
 
+const ToolParam = SessionParam.extend({
+  call_id: z.string().max(256, "Invalid call id: at most 256 characters"),
+});
+
+const ToolAnswer = z.object({
+  approved: z.boolean({ error: 'Invalid body: send {"approved": true} or {"approved": false}' }),
+});
+
 /** Turns a failed zod validation into our JSON 400 (the hook of `zValidator`). */
 function invalid(result: { success: boolean; error?: { issues: { message: string }[] } }): void {
   if (!result.success) throw new HttpError(400, result.error!.issues[0].message);
@@ -66,7 +74,8 @@ function invalid(result: { success: boolean; error?: { issues: { message: string
 
 /**
  * The service's routes: the page, its assets, `GET /events/:session_id` (SSE),
- * `POST /send/:session_id`, `POST /interrupt/:session_id` and, with an access
+ * `POST /send/:session_id`, `POST /interrupt/:session_id`,
+ * `POST /tools/:session_id/:call_id` (a tool call's confirmation) and, with an access
  * token, `/login`. Security headers, access control, origin checks, CORS,
  * rate limits and validation apply to every route; every error answers
  * `{"error": "…"}` from the one `onError`.
@@ -122,6 +131,7 @@ export function createApp(options: AppOptions): Hono {
   app.use("/events/*", rateLimited((c) => client(c), clientLimit));
   app.use("/send/*", rateLimited((c) => client(c), clientLimit));
   app.use("/interrupt/*", rateLimited((c) => client(c), clientLimit));
+  app.use("/tools/*", rateLimited((c) => client(c), clientLimit));
   app.use("/login", rateLimited((c) => client(c), clientLimit));
   const serveMetrics = async (c: Context) =>
     c.text(await metrics.registry.metrics(), 200, {
@@ -269,6 +279,28 @@ export function createApp(options: AppOptions): Hono {
     (c) => {
       authorizedSession(c, registry).interrupt();
       return c.json({ status: "interrupted" });
+    },
+  );
+
+  // The user's answer to a tool call that needs confirmation.
+  app.post(
+    "/tools/:session_id/:call_id",
+    zValidator("param", ToolParam, invalid),
+    rateLimited((c) => c.req.param("session_id") ?? "", sessionLimit),
+    bodyLimit({
+      maxSize: 4096,
+      onError: () => {
+        throw new HttpError(413, "Cannot confirm: the body is larger than 4096 bytes");
+      },
+    }),
+    async (c) => {
+      const session = authorizedSession(c, registry);
+      const body = await c.req.json().catch(() => undefined);
+      const answer = ToolAnswer.safeParse(body);
+      invalid(answer);
+      const { approved } = answer.data!;
+      session.confirmTool(c.req.valid("param").call_id, approved);
+      return c.json({ status: approved ? "allowed" : "declined" });
     },
   );
 

@@ -204,6 +204,22 @@ export class BrowserSession {
     this.#emit(agentEventMessage({ type: "interrupted" }));
   }
 
+  /**
+   * Passes the user's answer to a tool call that awaits confirmation.
+   *
+   * @throws {HttpError} 404 when no call of that id awaits an answer.
+   */
+  confirmTool(callId: string, approved: boolean): void {
+    if (this.#closed || !this.#upstream?.confirmTool(callId, approved)) {
+      throw new HttpError(
+        404,
+        `Cannot confirm: no tool call \`${callId}\` awaits an answer in this session`,
+      );
+    }
+    this.#lastActivity = Date.now();
+    this.#options.logger.info(`tool call ${callId} ${approved ? "allowed" : "declined"}`);
+  }
+
   /** Tells the page something went wrong that it can go on from (`event: error`, not fatal). */
   notify(message: string): void {
     this.#emit(errorMessage(message, false));

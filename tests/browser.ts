@@ -40,8 +40,11 @@ export function skipBrowserTests(): boolean {
   return true;
 }
 
-/** Launches headless Chromium with a fake microphone that plays `audioFile`. */
-export function launchChromium(audioFile?: string): Promise<Browser> {
+/**
+ * Launches headless Chromium with a fake microphone that plays `audioFile`
+ * and a fake camera (a moving pattern); `extraArgs` are added to the flags.
+ */
+export function launchChromium(audioFile?: string, extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
@@ -57,6 +60,7 @@ export function launchChromium(audioFile?: string): Promise<Browser> {
       "--use-fake-device-for-media-stream",
       "--autoplay-policy=no-user-gesture-required",
       ...(audioFile ? [`--use-file-for-fake-audio-capture=${audioFile}`] : []),
+      ...extraArgs,
     ],
   });
 }

@@ -89,6 +89,11 @@ export class FakeLiveConnection {
     return this.nextMessage((m) => "realtimeInput" in m);
   }
 
+  /** Next `toolResponse` message's `functionResponses`. */
+  async nextToolResponse(): Promise<ClientMessage[]> {
+    return (await this.nextMessage((m) => "toolResponse" in m)).toolResponse.functionResponses;
+  }
+
   /** @internal */
   receive(message: ClientMessage): void {
     const waiter = this.#waiters.find((w) => w.test(message));
@@ -185,6 +190,11 @@ export class FakeLiveConnection {
     functionCalls: Array<{ id: string; name: string; args: ClientMessage }>,
   ): void {
     this.send({ toolCall: { functionCalls } });
+  }
+
+  /** Tells the client that function calls of these ids are no longer wanted. */
+  toolCallCancellation(ids: string[]): void {
+    this.send({ toolCallCancellation: { ids } });
   }
 
   /** Closes from the service's side. */

@@ -149,7 +149,10 @@ Deno.test("every response carries a strict CSP and the other security headers", 
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
   assert.equal(page.headers.get("x-content-type-options"), "nosniff");
   assert.equal(page.headers.get("referrer-policy"), "no-referrer");
-  assert.match(page.headers.get("permissions-policy") ?? "", /microphone=\(self\)/);
+  const permissions = page.headers.get("permissions-policy") ?? "";
+  for (const feature of ["microphone", "camera", "display-capture"]) {
+    assert.match(permissions, new RegExp(`${feature}=\\(self\\)`));
+  }
   assert.equal(page.headers.get("strict-transport-security"), null, "no HSTS over plain HTTP");
   const error = await fetch(`${h.baseUrl}/send/x`, { method: "POST" });
   assert.ok(error.headers.get("content-security-policy"));

@@ -1,3 +1,4 @@
+import type { AgentCatalog } from "../agent/agent_catalog.ts";
 import { startService } from "../main.ts";
 import { FakeLiveServer, type FakeLiveServerOptions } from "./fake_live_server.ts";
 import { SseClient } from "./sse_client.ts";
@@ -20,11 +21,13 @@ export interface Harness {
 
 /**
  * Starts the fake Live server and the service pointed at it through
- * `GOOGLE_GEMINI_BASE_URL`, as an operator would.
+ * `GOOGLE_GEMINI_BASE_URL`, as an operator would; `serviceOptions.agents`
+ * gives it agents of the test's own (with `AGENT` choosing one).
  */
 export function startHarness(
   env: Record<string, string> = {},
   fakeOptions: FakeLiveServerOptions = {},
+  serviceOptions: { agents?: AgentCatalog } = {},
 ): Harness {
   const fake = FakeLiveServer.start(fakeOptions);
   const service = startService({
@@ -33,7 +36,7 @@ export function startHarness(
     PORT: "0",
     LOG_LEVEL: "error",
     ...env,
-  });
+  }, serviceOptions);
   const baseUrl = `http://127.0.0.1:${service.server.addr.port}`;
   const clients: SseClient[] = [];
   return {

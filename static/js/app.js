@@ -17,7 +17,9 @@ import { base64ToBytes, bytesToBase64 } from "./base64.js";
 import { ConversationView } from "./conversation_view.js";
 import { EventLog } from "./event_log.js";
 import { EventStream } from "./event_stream.js";
+import { frameOptionsFromUrl } from "./frame_capture.js";
 import { SessionApi } from "./session_api.js";
+import { VisionControls } from "./vision_controls.js";
 import { VoiceError, VoiceSession } from "./voice_session.js";
 
 /** Capture chunk duration; `?chunk_ms=40…100` overrides it. */
@@ -77,6 +79,19 @@ const voice = new VoiceSession({
     }
   },
   onPlayer: onPlayerReport,
+});
+
+// Camera and screen sharing: frames go up as image/jpeg, in text or voice mode.
+new VisionControls({
+  cameraButton: $("cameraButton"),
+  screenButton: $("screenButton"),
+  panel: $("visionPanel"),
+  ...frameOptionsFromUrl(location.href),
+  upload: (jpeg) => {
+    log.add("out", "POST /send image/jpeg", { bytes: jpeg.byteLength });
+    return api.send({ mime_type: "image/jpeg", data: bytesToBase64(jpeg) });
+  },
+  onError: (text) => view.error(text),
 });
 
 const stream = new EventStream(sessionId, {

@@ -83,7 +83,10 @@ export class SessionApi {
     } catch {
       // Not JSON (a proxy's error page): keep the generic sentence.
     }
-    return { ok: false, error, status: response.status };
+    const retryAfterSeconds = Number(response.headers.get("Retry-After"));
+    return retryAfterSeconds > 0
+      ? { ok: false, error, status: response.status, retryAfterSeconds }
+      : { ok: false, error, status: response.status };
   }
 
   /** @returns {Promise<void>} */

@@ -10,7 +10,9 @@
  */
 
 /**
- * @typedef {{ ok: true } | { ok: false, error: string, status?: number }} SendResult
+ * @typedef {{ ok: true } | {
+ *   ok: false, error: string, status?: number, retryAfterSeconds?: number
+ * }} SendResult `retryAfterSeconds` comes from a refusal's `Retry-After`
  */
 
 /** Queues PCM chunks and uploads them one POST at a time. */
