@@ -19,6 +19,7 @@ import { EventLog } from "./event_log.js";
 import { EventStream } from "./event_stream.js";
 import { frameOptionsFromUrl } from "./frame_capture.js";
 import { SessionApi } from "./session_api.js";
+import { ToolCallsView } from "./tool_calls.js";
 import { VisionControls } from "./vision_controls.js";
 import { VoiceError, VoiceSession } from "./voice_session.js";
 
@@ -44,6 +45,14 @@ const sessionId = randomSessionId();
 const api = new SessionApi(sessionId);
 const view = new ConversationView($("messages"), $("announcer"));
 const log = new EventLog($("eventLog"));
+const tools = new ToolCallsView({
+  addLine: (line) => view.addLine(line),
+  announce: (text) => view.announce(text),
+  confirm: (id, approved) => {
+    log.add("out", "POST /tools", { id, approved });
+    return api.confirmTool(id, approved);
+  },
+});
 
 /** Ignore the agent's output until its turn ends (after Stop). */
 let suppressing = false;
@@ -147,6 +156,9 @@ const handlers = {
       view.agentTranscript(data.text, data.final === true);
     }
     updateControls();
+  },
+  tool(data) {
+    tools.update(data);
   },
   sources(data) {
     if (Array.isArray(data.sources) && !suppressing) view.sources(data.sources);

@@ -1,6 +1,6 @@
 /**
  * The conversation as bubbles: user and agent turns, live transcripts,
- * grounding sources, per-turn latency and error lines.
+ * grounding sources, per-turn latency, error lines and other lines (tool calls).
  *
  * @module
  */
@@ -176,6 +176,26 @@ export class ConversationView {
       turn.sources.append(item);
     }
     this.#scroll();
+  }
+
+  /**
+   * Adds a line of its own (e.g. a tool call) to the conversation. The
+   * agent's text so far ends its bubble; what it says next goes below.
+   * @param {HTMLElement} line
+   */
+  addLine(line) {
+    this.finishUserTranscript();
+    if (this.#agent?.text) this.endAgentTurn();
+    this.#log.append(line);
+    this.#scroll();
+  }
+
+  /**
+   * Reads a sentence out once (screen readers), e.g. a question to the user.
+   * @param {string} text
+   */
+  announce(text) {
+    this.#announce(text);
   }
 
   /**

@@ -12,7 +12,7 @@
  */
 
 /** Named events the server sends, besides unnamed `message`s. */
-const EVENT_NAMES = ["message", "session", "transcript", "sources", "usage"];
+const EVENT_NAMES = ["message", "session", "transcript", "sources", "usage", "tool"];
 /** Backoff: 1 s, 2 s, 4 s, … capped, with jitter so many pages do not retry in step. */
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 15000;
@@ -24,7 +24,7 @@ const MAX_DELAY_MS = 15000;
 /**
  * @typedef {object} EventStreamHandlers
  * @property {(name: string, data: any) => void} onEvent a parsed event
- *   (`message`, `session`, `transcript`, `sources`, `usage` or `error`)
+ *   (`message`, `session`, `transcript`, `sources`, `usage`, `tool` or `error`)
  * @property {(state: StreamState, retryInSeconds?: number) => void} onState
  *   connection changes, and each second of a reconnect countdown
  */

@@ -1,5 +1,5 @@
 /**
- * The session's upstream: POST /send and /interrupt, authenticated with the
+ * The session's upstream: POST /send, /interrupt and /tools, authenticated with the
  * token from the stream's `session` event (the HttpOnly cookie is the
  * fallback when a POST races that event).
  *
@@ -49,6 +49,19 @@ export class SessionApi {
    */
   interrupt() {
     return this.#post(`/interrupt/${this.sessionId}`, "{}");
+  }
+
+  /**
+   * Answers a tool call that awaits the user's confirmation.
+   * @param {string} callId
+   * @param {boolean} approved
+   * @returns {Promise<SendResult>}
+   */
+  confirmTool(callId, approved) {
+    return this.#post(
+      `/tools/${this.sessionId}/${encodeURIComponent(callId)}`,
+      JSON.stringify({ approved }),
+    );
   }
 
   /**
