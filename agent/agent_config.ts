@@ -1,4 +1,4 @@
-import { AGENTS, type AgentCatalog, DEFAULT_AGENT } from "./agent_catalog.ts";
+import { type AgentCatalog, AGENTS, DEFAULT_AGENT } from "./agent_catalog.ts";
 import { geminiCredentials } from "./gemini_credentials.ts";
 import type { GeminiLiveOptions } from "./gemini_live_connector.ts";
 import { DEFAULT_VOICE } from "./live_connect_params.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { agentConfig } from "./agent_config.ts";
-import { DEFAULT_INSTRUCTION, DEFAULT_MODEL } from "./agent_definition.ts";
+import { DEFAULT_INSTRUCTION, DEFAULT_MODEL, googleSearchAgent } from "./agent_definition.ts";
 import { DEFAULT_VOICE } from "./live_connect_params.ts";
 
 Deno.test("defaults give google_search_agent with the default model, instruction and voice", () => {
@@ -68,4 +68,33 @@ Deno.test("an empty base URL variable means the default endpoint", () => {
     agentConfig({ GOOGLE_API_KEY: "k", GOOGLE_GEMINI_BASE_URL: "" }).baseUrl,
     undefined,
   );
+});
+
+Deno.test("AGENT chooses the agent by name, google_search_agent by default", () => {
+  assert.equal(agentConfig({ AGENT: "" }).agent.name, "google_search_agent");
+  const agent = agentConfig({ AGENT: "time_and_units_agent", GEMINI_MODEL: "m" }).agent;
+  assert.equal(agent.name, "time_and_units_agent");
+  assert.equal(agent.model, "m");
+  assert.deepEqual(agent.functionTools?.map((tool) => tool.name), [
+    "current_time",
+    "convert_units",
+  ]);
+});
+
+Deno.test("an unknown AGENT is refused with the names to choose from", () => {
+  assert.throws(
+    () => agentConfig({ AGENT: "nope" }),
+    (error: Error) =>
+      error instanceof RangeError &&
+      error.message ===
+        'Cannot read config: `AGENT` must be one of google_search_agent, time_and_units_agent, got "nope"',
+  );
+  assert.throws(() => agentConfig({ AGENT: "toString" }), /must be one of/);
+});
+
+Deno.test("agents can come from another catalog", () => {
+  const options = agentConfig({ AGENT: "mine" }, {
+    mine: (settings) => ({ ...googleSearchAgent(settings), name: "mine" }),
+  });
+  assert.equal(options.agent.name, "mine");
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { Modality } from "@google/genai";
+import { Modality, type Tool } from "@google/genai";
 import { googleSearchAgent } from "./agent_definition.ts";
 import { DEFAULT_VOICE, liveConnectParams } from "./live_connect_params.ts";
+import { timeAndUnitsAgent } from "./time_and_units_agent.ts";
 
 const agent = googleSearchAgent({
   model: "text-model",
@@ -67,4 +68,20 @@ Deno.test("audio mode transcribes both the user's and the model's speech", () =>
   const { config } = liveConnectParams(agent, "audio");
   assert.deepEqual(config.inputAudioTranscription, {});
   assert.deepEqual(config.outputAudioTranscription, {});
+});
+
+Deno.test("function tools are declared next to Google Search, with their JSON Schema", () => {
+  const withTools = timeAndUnitsAgent();
+  for (const mode of ["text", "audio"] as const) {
+    const { config } = liveConnectParams(withTools, mode);
+    assert.equal(config.tools?.length, 2);
+    assert.deepEqual(config.tools?.[0], { googleSearch: {} });
+    const declarations = (config.tools?.[1] as Tool).functionDeclarations ?? [];
+    assert.deepEqual(declarations.map((d) => d.name), ["current_time", "convert_units"]);
+    assert.deepEqual(
+      (declarations[1].parametersJsonSchema as { required: string[] }).required,
+      ["value", "from", "to"],
+    );
+  }
+  assert.deepEqual(liveConnectParams(agent, "text").config.tools, [{ googleSearch: {} }]);
 });

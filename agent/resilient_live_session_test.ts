@@ -4,6 +4,8 @@ import { AgentError } from "./agent_error.ts";
 import type { AgentEvent } from "./agent_event.ts";
 import type { Dial, LinkHandlers, LiveLink } from "./live_link.ts";
 import { ResilientLiveSession } from "./resilient_live_session.ts";
+import { type FunctionTool, functionTool } from "./function_tool.ts";
+import { z } from "zod";
 import type { RetryPolicy } from "./retry_delay.ts";
 
 /** What one fake connection was given, and whether the session closed it. */
@@ -587,4 +589,87 @@ Deno.test("camera frames queue with the rest while reconnecting and keep their p
   await first.open();
   assert.deepEqual(first.link.received, ["text:look", "video:/9j/frame1", "audio:AAAA"]);
   session.close();
+});
+
+function startWithTools(tools: FunctionTool[]) {
+  const fake = new FakeDial();
+  const events: AgentEvent[] = [];
+  const session = new ResilientLiveSession({
+    dial: fake.dial,
+    onEvent: (event) => events.push(event),
+    retry,
+    maxQueuedBytes: 1 << 20,
+    random: () => 0.5,
+    tools: { tools },
+  });
+  return { fake, events, session };
+}
+
+const echo = functionTool({
+  name: "echo",
+  description: "Says it back.",
+  parameters: z.object({ text: z.string() }),
+  handler: ({ text }) => text,
+});
+
+function toolCall(...calls: Array<{ id: string; name: string; args: object }>): object {
+  return { toolCall: { functionCalls: calls } };
+}
+
+Deno.test("a toolCall runs the agent's function and answers on the same connection", async () => {
+  const { fake, events, session } = startWithTools([echo]);
+  const first = await fake.nth(0);
+  const link = await first.open();
+  first.message(toolCall({ id: "c1", name: "echo", args: { text: "hi" } }));
+  await waitFor(() => link.received.length > 0, "the tool response");
+  assert.deepEqual(link.received, [
+    `tool:${JSON.stringify([{ id: "c1", name: "echo", response: { output: "hi" } }])}`,
+  ]);
+  assert.deepEqual(
+    events.map((event) => event.type === "tool" && event.status),
+    ["running", "done"],
+  );
+  session.close();
+});
+
+Deno.test("a tool result whose connection dropped goes to the successor", async () => {
+  const { tool, release } = (() => {
+    let release!: (value: string) => void;
+    const tool = functionTool({
+      name: "later",
+      description: "Answers later.",
+      parameters: z.object({}),
+      handler: () => new Promise<string>((resolve) => release = resolve),
+    });
+    return { tool, release: (value: string) => release(value) };
+  })();
+  const { fake, session } = startWithTools([tool]);
+  const first = await fake.nth(0);
+  await first.open();
+  first.message(resumable("h1"));
+  first.message(toolCall({ id: "c1", name: "later", args: {} }));
+  first.closeFromServer(1011, "Internal error");
+  release("done");
+  const second = await fake.nth(1);
+  const link = await second.open();
+  assert.deepEqual(link.received, [
+    `tool:${JSON.stringify([{ id: "c1", name: "later", response: { output: "done" } }])}`,
+  ]);
+  session.close();
+});
+
+Deno.test("confirmTool answers a call awaiting confirmation; closing drops it", async () => {
+  const guarded = functionTool({ ...echo, requiresConfirmation: true });
+  const { fake, events, session } = startWithTools([guarded]);
+  const first = await fake.nth(0);
+  const link = await first.open();
+  first.message(toolCall({ id: "c1", name: "echo", args: { text: "x" } }));
+  assert.equal(session.confirmTool("nope", true), false);
+  assert.equal(session.confirmTool("c1", false), true);
+  await waitFor(() => link.received.length > 0, "the refusal");
+  assert.match(link.received[0], /The user declined to run `echo`/);
+  first.message(toolCall({ id: "c2", name: "echo", args: { text: "y" } }));
+  session.close();
+  assert.equal(session.confirmTool("c2", true), false);
+  assert.equal(events.filter((event) => event.type === "tool").length, 3);
 });

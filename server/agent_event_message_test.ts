@@ -109,3 +109,27 @@ Deno.test("text and audio events are the JSON of their object, escapes included"
     );
   }
 });
+
+Deno.test("a tool call is a named tool event with id, name, args, status and result", () => {
+  assert.deepEqual(
+    agentEventMessage({
+      type: "tool",
+      id: "c1",
+      name: "convert_units",
+      args: { value: 1, from: "mi", to: "km" },
+      status: "done",
+      result: { result: 1.609344 },
+    }),
+    {
+      event: "tool",
+      data: '{"id":"c1","name":"convert_units","args":{"value":1,"from":"mi","to":"km"},' +
+        '"status":"done","result":{"result":1.609344}}',
+    },
+  );
+  assert.deepEqual(
+    JSON.parse(
+      agentEventMessage({ type: "tool", id: "c2", name: "t", args: {}, status: "running" }).data!,
+    ),
+    { id: "c2", name: "t", args: {}, status: "running" },
+  );
+});

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { startHarness } from "./service_harness.ts";
 
-const API = /^\/(events|send|interrupt|login)(\/|$)/;
+const API = /^\/(events|send|interrupt|tools|login)(\/|$)/;
 const printable = fc.string({
   unit: fc.integer({ min: 0x20, max: 0x7e }).map(String.fromCharCode),
 });
@@ -25,7 +25,17 @@ const segment = fc.oneof(
 const request = fc.record({
   method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"),
   path: fc.tuple(
-    fc.constantFrom("/", "/events/", "/send/", "/interrupt/", "/static/", "/static/js/", "/login"),
+    fc.constantFrom(
+      "/",
+      "/events/",
+      "/send/",
+      "/interrupt/",
+      "/tools/",
+      "/static/",
+      "/static/js/",
+      "/login",
+      "/metrics",
+    ),
     fc.array(segment, { maxLength: 3 }),
     fc.option(fc.constantFrom("?is_audio=true", "?is_audio=%00", "?last_event_id=-1", "?x=1")),
   ).map(([prefix, parts, query]) => prefix + parts.join("/") + (query ?? "")),
