@@ -1,4 +1,4 @@
-import { GoogleGenAI, type Session } from "@google/genai";
+import type { GoogleGenAI, Session } from "@google/genai";
 import type { AgentDefinition } from "./agent_definition.ts";
 import { AgentError } from "./agent_error.ts";
 import type { ResponseMode } from "./agent_event.ts";
@@ -54,13 +54,23 @@ export interface GeminiLiveOptions {
  */
 export class GeminiLiveConnector implements AgentConnector {
   readonly #options: GeminiLiveOptions;
-  readonly #ai: GoogleGenAI | null;
+  #ai: Promise<GoogleGenAI> | null = null;
   readonly #secrets: string[];
 
   constructor(options: GeminiLiveOptions) {
     this.#options = options;
-    this.#ai = options.credentials ? createClient(options.credentials, options.baseUrl) : null;
     this.#secrets = options.credentials?.apiKey ? [options.credentials.apiKey] : [];
+  }
+
+  /**
+   * The SDK client, loaded on the first dial: importing `@google/genai` takes
+   * most of the start-up time, and the page should be served before that.
+   */
+  #client(credentials: GeminiCredentials): Promise<GoogleGenAI> {
+    this.#ai ??= import("@google/genai").then(({ GoogleGenAI }) =>
+      createClient(GoogleGenAI, credentials, this.#options.baseUrl)
+    );
+    return this.#ai;
   }
 
   open({ mode, onEvent }: OpenOptions): AgentSession {
@@ -79,13 +89,15 @@ export class GeminiLiveConnector implements AgentConnector {
     resumeHandle: string | undefined,
     handlers: LinkHandlers,
   ): Promise<LiveLink> {
-    if (!this.#ai) throw new AgentError(MISSING_CREDENTIALS_MESSAGE, { fatal: true });
+    const { credentials } = this.#options;
+    if (!credentials) throw new AgentError(MISSING_CREDENTIALS_MESSAGE, { fatal: true });
+    const ai = await this.#client(credentials);
     const { agent, voice, connectTimeoutMs, compression } = this.#options;
     const { model, config } = liveConnectParams(agent, mode, { voice, resumeHandle, compression });
     let state: "connecting" | "open" | "closed" = "connecting";
     let refusal: { code: number; reason: string } | undefined;
 
-    const connecting = this.#ai.live.connect({
+    const connecting = ai.live.connect({
       model,
       config,
       callbacks: {
@@ -163,12 +175,16 @@ export class GeminiLiveConnector implements AgentConnector {
 const REALTIME_AUDIO_HEAD = '{"realtimeInput":{"audio":{"data":';
 const REALTIME_AUDIO_TAIL = ',"mimeType":"audio/pcm;rate=16000"}}}';
 
-function createClient(credentials: GeminiCredentials, baseUrl?: string): GoogleGenAI {
+function createClient(
+  SDK: typeof GoogleGenAI,
+  credentials: GeminiCredentials,
+  baseUrl?: string,
+): GoogleGenAI {
   const httpOptions = baseUrl ? { baseUrl } : undefined;
   if (credentials.kind === "api_key") {
-    return new GoogleGenAI({ apiKey: credentials.apiKey, httpOptions });
+    return new SDK({ apiKey: credentials.apiKey, httpOptions });
   }
-  return new GoogleGenAI({
+  return new SDK({
     vertexai: true,
     project: credentials.project,
     location: credentials.location,

@@ -1,4 +1,4 @@
-import { type LiveConnectConfig, Modality, type Tool } from "@google/genai";
+import type { LiveConnectConfig, Modality, Tool } from "@google/genai";
 import type { AgentDefinition } from "./agent_definition.ts";
 import { functionDeclaration } from "./function_tool.ts";
 import type { ResponseMode } from "./agent_event.ts";
@@ -59,14 +59,14 @@ export function liveConnectParams(
   if (mode === "text") {
     return {
       model: agent.model,
-      config: { ...common, responseModalities: [Modality.TEXT] },
+      config: { ...common, responseModalities: ["TEXT" as Modality.TEXT] },
     };
   }
   return {
     model: agent.audioModel,
     config: {
       ...common,
-      responseModalities: [Modality.AUDIO],
+      responseModalities: ["AUDIO" as Modality.AUDIO],
       speechConfig: {
         voiceConfig: { prebuiltVoiceConfig: { voiceName: voice } },
       },
