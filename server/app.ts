@@ -196,11 +196,15 @@ export function createApp(options: AppOptions): Hono {
       });
       logger.child({ session_id: id, request_id: c.get("requestId") })
         .info(`stream opened (${isAudio ? "audio" : "text"})`);
-      return c.body(stream.pipeThrough(new ServerSentEventStream()), 200, {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-cache, no-transform",
-        "X-Accel-Buffering": "no",
-      });
+      return c.body(
+        stream.pipeThrough(new ServerSentEventStream((bytes) => metrics.sseBytes(bytes))),
+        200,
+        {
+          "Content-Type": "text/event-stream; charset=utf-8",
+          "Cache-Control": "no-cache, no-transform",
+          "X-Accel-Buffering": "no",
+        },
+      );
     },
   );
 

@@ -74,9 +74,14 @@ function singleLine(field: string, value: string): string {
  * ```
  */
 export class ServerSentEventStream extends TransformStream<ServerSentEventMessage, Uint8Array> {
-  constructor() {
+  /** @param onBytes told the size of each encoded frame, e.g. for a bytes metric */
+  constructor(onBytes?: (bytes: number) => void) {
     super({
-      transform: (message, controller) => controller.enqueue(encodeServerSentEvent(message)),
+      transform: (message, controller) => {
+        const frame = encodeServerSentEvent(message);
+        onBytes?.(frame.length);
+        controller.enqueue(frame);
+      },
     });
   }
 }

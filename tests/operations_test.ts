@@ -42,6 +42,7 @@ Deno.test("metrics move as a conversation runs: sessions, bytes, audio, tokens, 
   assert.equal(sample(during, 'live_tokens_total{direction="out"}'), 500);
   assert.equal(sample(during, "live_estimated_cost_usd_total"), 0.007);
   assert.ok(sample(during, "live_post_bytes_total") > 42_000);
+  assert.ok(sample(during, "live_sse_bytes_total") > 64_000, "the audio answer went out as SSE");
   assert.equal(sample(during, 'live_first_output_seconds_count{input="audio"}'), 1);
   assert.equal(sample(during, 'live_relay_seconds_count{direction="up"}'), 1);
   assert.match(during, /http_request_duration_seconds_bucket\{.*route="\/send\/:session_id"/);
