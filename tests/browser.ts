@@ -5,39 +5,24 @@
  * @module
  */
 import { type Browser, chromium } from "playwright-core";
+import { programPath, type RequiredProgram, skipWithout } from "./required_program.ts";
 
-const CANDIDATES = [
-  "/usr/bin/chromium",
-  "/usr/bin/chromium-browser",
-  "/usr/bin/google-chrome",
-];
+const CHROMIUM: RequiredProgram = {
+  name: "Chromium",
+  envVar: "CHROMIUM_PATH",
+  candidates: ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"],
+  debianPackage: "chromium",
+  tests: "browser tests",
+};
 
 /** Path of a Chromium binary, from `CHROMIUM_PATH` or the usual places. */
 export function chromiumPath(): string | undefined {
-  const candidates = [Deno.env.get("CHROMIUM_PATH"), ...CANDIDATES].filter(
-    Boolean,
-  ) as string[];
-  return candidates.find((path) => {
-    try {
-      return Deno.statSync(path).isFile;
-    } catch {
-      return false;
-    }
-  });
+  return programPath(CHROMIUM);
 }
 
 /** True when browser tests must skip: no Chromium here and not in CI. */
 export function skipBrowserTests(): boolean {
-  if (chromiumPath()) return false;
-  if (Deno.env.get("CI") === "true") {
-    throw new Error(
-      "CI=true but no Chromium found: install Debian's chromium (see .ci/run)",
-    );
-  }
-  console.warn(
-    "Skipping browser tests: no Chromium found (install `chromium` or set CHROMIUM_PATH).",
-  );
-  return true;
+  return skipWithout(CHROMIUM);
 }
 
 /**

@@ -6,30 +6,24 @@
  * @module
  */
 
-const CANDIDATES = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"];
+import { programPath, type RequiredProgram, skipWithout } from "./required_program.ts";
+
+const NGINX: RequiredProgram = {
+  name: "nginx",
+  envVar: "NGINX_PATH",
+  candidates: ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"],
+  debianPackage: "nginx-light",
+  tests: "load balancer tests",
+};
 
 /** Path of an nginx binary, from `NGINX_PATH` or the usual places. */
 export function nginxPath(): string | undefined {
-  const candidates = [Deno.env.get("NGINX_PATH"), ...CANDIDATES].filter(Boolean) as string[];
-  return candidates.find((path) => {
-    try {
-      return Deno.statSync(path).isFile;
-    } catch {
-      return false;
-    }
-  });
+  return programPath(NGINX);
 }
 
 /** True when nginx tests must skip: no nginx here and not in CI. */
 export function skipNginxTests(): boolean {
-  if (nginxPath()) return false;
-  if (Deno.env.get("CI") === "true") {
-    throw new Error("CI=true but no nginx found: install Debian's nginx-light (see .ci/run)");
-  }
-  console.warn(
-    "Skipping load balancer tests: no nginx found (install `nginx-light` or set NGINX_PATH).",
-  );
-  return true;
+  return skipWithout(NGINX);
 }
 
 /** One line of the access log. */
