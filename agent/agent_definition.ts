@@ -46,16 +46,38 @@ export interface AgentSettings {
  * agent.tools; // [{ googleSearch: {} }]
  * ```
  */
-export function googleSearchAgent(
+export function googleSearchAgent(settings: AgentSettings = {}): AgentDefinition {
+  return configureAgent({
+    name: "google_search_agent",
+    description: "Agent to answer questions using Google Search.",
+    instruction: DEFAULT_INSTRUCTION,
+    tools: [{ googleSearch: {} }],
+  }, settings);
+}
+
+/**
+ * Completes an agent's own definition with the deployment's settings: the
+ * models (`GEMINI_MODEL`, `GEMINI_AUDIO_MODEL`) and, when set, an instruction
+ * that replaces the agent's (`AGENT_INSTRUCTION`).
+ *
+ * @example
+ * ```ts
+ * const agent = configureAgent(
+ *   { name: "quiet_agent", description: "Says little.", instruction: "Be brief.", tools: [] },
+ *   { model: "gemini-live-2.5-flash-preview" },
+ * );
+ * agent.audioModel; // "gemini-live-2.5-flash-preview"
+ * ```
+ */
+export function configureAgent(
+  agent: Omit<AgentDefinition, "model" | "audioModel">,
   settings: AgentSettings = {},
 ): AgentDefinition {
   const model = settings.model || DEFAULT_MODEL;
   return {
-    name: "google_search_agent",
+    ...agent,
     model,
     audioModel: settings.audioModel || model,
-    description: "Agent to answer questions using Google Search.",
-    instruction: settings.instruction || DEFAULT_INSTRUCTION,
-    tools: [{ googleSearch: {} }],
+    instruction: settings.instruction || agent.instruction,
   };
 }

@@ -1,4 +1,4 @@
-import { type AgentDefinition, type AgentSettings, DEFAULT_MODEL } from "./agent_definition.ts";
+import { type AgentDefinition, type AgentSettings, configureAgent } from "./agent_definition.ts";
 import { convertUnitsTool } from "./tools/convert_units_tool.ts";
 import { currentTimeTool } from "./tools/current_time_tool.ts";
 
@@ -19,14 +19,11 @@ export const TIME_AND_UNITS_INSTRUCTION =
  * ```
  */
 export function timeAndUnitsAgent(settings: AgentSettings = {}): AgentDefinition {
-  const model = settings.model || DEFAULT_MODEL;
-  return {
+  return configureAgent({
     name: "time_and_units_agent",
-    model,
-    audioModel: settings.audioModel || model,
     description: "Agent that searches Google, tells the time anywhere and converts units.",
-    instruction: settings.instruction || TIME_AND_UNITS_INSTRUCTION,
+    instruction: TIME_AND_UNITS_INSTRUCTION,
     tools: [{ googleSearch: {} }],
     functionTools: [currentTimeTool(), convertUnitsTool],
-  };
+  }, settings);
 }
