@@ -67,6 +67,20 @@ export function agentEventMessage(event: AgentEvent): ServerSentEventMessage {
   }
 }
 
+/**
+ * The agent's voice as Opus for a page that asked for it (`codec=opus`): base64
+ * of 20 ms packets at 24 kHz, framed as in `opus_framing.ts`.
+ *
+ * @example
+ * ```ts
+ * opusAudioMessage("AAH4");
+ * // { data: '{"mime_type":"audio/opus","data":"AAH4"}' }
+ * ```
+ */
+export function opusAudioMessage(data: string): ServerSentEventMessage {
+  return { data: `{"mime_type":"audio/opus","data":${JSON.stringify(data)}}` };
+}
+
 const TURN_COMPLETE = JSON.stringify({ turn_complete: true, interrupted: false });
 const INTERRUPTED = JSON.stringify({ interrupted: true });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { agentEventMessage, errorMessage } from "./agent_event_message.ts";
+import { agentEventMessage, errorMessage, opusAudioMessage } from "./agent_event_message.ts";
 
 Deno.test("text is an unnamed text/plain event like the reference sample", () => {
   assert.deepEqual(agentEventMessage({ type: "text", text: 'Hi "there"' }), {
@@ -132,4 +132,11 @@ Deno.test("a tool call is a named tool event with id, name, args, status and res
     ),
     { id: "c2", name: "t", args: {}, status: "running" },
   );
+});
+
+Deno.test("Opus audio is an unnamed event shaped like PCM audio", () => {
+  assert.deepEqual(JSON.parse(opusAudioMessage("AAH4").data!), {
+    mime_type: "audio/opus",
+    data: "AAH4",
+  });
 });

@@ -57,6 +57,8 @@ const EventsQuery = z.object({
     .optional(),
   last_event_id: z.string().regex(/^\d{1,15}$/, "Invalid `last_event_id`: use an event id")
     .optional(),
+  /** How the page wants the agent's voice; raw PCM unless it asks for Opus. */
+  codec: z.enum(["pcm", "opus"], { error: "Invalid `codec`: use pcm or opus" }).optional(),
 });
 
 const ToolParam = SessionParam.extend({
@@ -187,6 +189,7 @@ export function createApp(options: AppOptions): Hono {
         token: presentedToken(c, id),
         lastEventId,
         client: client(c),
+        codec: query.codec,
       });
       setCookie(c, cookieName(id), session.token, {
         httpOnly: true,
@@ -225,15 +228,18 @@ export function createApp(options: AppOptions): Hono {
       });
       const received = performance.now();
       metrics.postBytes(body.length);
-      const request = parseSendRequest(body);
-      if (request.mimeType === "text/plain" && request.data.length > security.maxTextChars) {
+      const parsed = parseSendRequest(body);
+      if (parsed.mimeType === "text/plain" && parsed.data.length > security.maxTextChars) {
         throw new HttpError(
           413,
-          `Cannot send: the text has ${request.data.length} characters; the limit is ${security.maxTextChars}`,
+          `Cannot send: the text has ${parsed.data.length} characters; the limit is ${security.maxTextChars}`,
         );
       }
-      if (request.mimeType === "audio/pcm") {
-        const seconds = request.bytes / PCM_BYTES_PER_SECOND;
+      if (parsed.mimeType === "audio/pcm" || parsed.mimeType === "audio/opus") {
+        // Opus counts what it decodes to, read from the packets' headers before decoding.
+        const seconds = parsed.mimeType === "audio/opus"
+          ? parsed.seconds
+          : parsed.bytes / PCM_BYTES_PER_SECOND;
         if (seconds > security.maxAudioSecondsPerPost) {
           throw new HttpError(
             413,
@@ -251,11 +257,11 @@ export function createApp(options: AppOptions): Hono {
           );
         }
       }
-      if (request.mimeType === "image/jpeg") {
-        if (request.bytes > security.maxImageBytes) {
+      if (parsed.mimeType === "image/jpeg") {
+        if (parsed.bytes > security.maxImageBytes) {
           throw new HttpError(
             413,
-            `Cannot send: the image has ${request.bytes} bytes; the limit is ${security.maxImageBytes}`,
+            `Cannot send: the image has ${parsed.bytes} bytes; the limit is ${security.maxImageBytes}`,
           );
         }
         const wait = frameLimit.take(session.id);
@@ -267,6 +273,10 @@ export function createApp(options: AppOptions): Hono {
           );
         }
       }
+      // The agent takes 16 kHz PCM: Opus is decoded here, with the session's decoder.
+      const request = parsed.mimeType === "audio/opus"
+        ? { mimeType: "audio/pcm" as const, ...session.decodeOpus(parsed.packets) }
+        : parsed;
       session.send(request);
       if (request.mimeType === "audio/pcm") {
         metrics.audioSeconds("in", request.bytes / PCM_BYTES_PER_SECOND);

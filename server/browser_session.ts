@@ -1,9 +1,11 @@
+import { Buffer } from "node:buffer";
 import { AgentError } from "../agent/agent_error.ts";
 import type { AgentEvent } from "../agent/agent_event.ts";
 import type { AgentConnector, AgentSession } from "../agent/agent_session.ts";
-import { agentEventMessage, errorMessage } from "./agent_event_message.ts";
+import { agentEventMessage, errorMessage, opusAudioMessage } from "./agent_event_message.ts";
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
+import { OpusCodec } from "./opus_codec.ts";
 import { type NumberedMessage, ReplayBuffer } from "./replay_buffer.ts";
 import type { SendRequest } from "./send_request.ts";
 import type { EndReason, SessionMetrics } from "./service_metrics.ts";
@@ -47,6 +49,9 @@ export interface BrowserSessionOptions {
   metrics?: SessionMetrics;
 }
 
+/** How the agent's voice goes to the page: raw PCM (the default) or Opus. */
+export type AudioCodec = "pcm" | "opus";
+
 /** `retry:` sent to EventSource: come back soon after a drop. */
 const RECONNECT_MS = 2000;
 
@@ -80,6 +85,10 @@ export class BrowserSession {
   #turnSpan: Span | null = null;
   #lifetime: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  /** What the current stream asked for the agent's voice. */
+  #codec: AudioCodec = "pcm";
+  /** Opus state of this session; its WebAssembly memory is taken on first use. */
+  readonly #opus = new OpusCodec();
 
   constructor(options: BrowserSessionOptions) {
     this.id = options.id;
@@ -102,8 +111,18 @@ export class BrowserSession {
    * Opens a new stream for the browser, replacing any previous one, and
    * replays what the page missed after `lastEventId` (by default, what no
    * stream has carried yet). A change of mode reopens the agent session.
+   * `codec` is how this stream gets the agent's voice; replayed events keep
+   * the codec they were sent in.
    */
-  attach(isAudio: boolean, lastEventId?: number): ReadableStream<ServerSentEventMessage> {
+  attach(
+    isAudio: boolean,
+    lastEventId?: number,
+    codec: AudioCodec = "pcm",
+  ): ReadableStream<ServerSentEventMessage> {
+    if (codec !== this.#codec) {
+      this.#opus.reset();
+      this.#codec = codec;
+    }
     this.#stopHeartbeat();
     this.#stream?.close();
     this.#stream = null;
@@ -136,7 +155,12 @@ export class BrowserSession {
       event: "session",
       id: resumeFrom,
       retry: RECONNECT_MS,
-      data: JSON.stringify({ session_id: this.id, token: this.token, is_audio: this.#isAudio }),
+      data: JSON.stringify({
+        session_id: this.id,
+        token: this.token,
+        is_audio: this.#isAudio,
+        codec: this.#codec,
+      }),
     });
     this.#deliveredId = resumeFrom;
     const missed = this.#replay.since(resumeFrom);
@@ -161,10 +185,11 @@ export class BrowserSession {
   /**
    * Delivers a browser message to the agent, opening it again if it ended.
    * Input given while the agent reconnects is queued and delivered in order.
+   * Opus goes through {@link decodeOpus} first.
    *
    * @throws {HttpError} 503 when the agent cannot take the message.
    */
-  send(request: SendRequest): void {
+  send(request: Exclude<SendRequest, { mimeType: "audio/opus" }>): void {
     if (this.#closed) throw new HttpError(404, `Cannot send: session \`${this.id}\` has ended`);
     this.#lastActivity = Date.now();
     if (!this.#replying && !this.#turnInput) {
@@ -196,11 +221,31 @@ export class BrowserSession {
   }
 
   /**
+   * Decodes the page's Opus packets with this session's decoder, to what
+   * {@link send} takes as `audio/pcm` (16 kHz).
+   *
+   * @throws {HttpError} 400 when a packet does not decode; 404 once the session ended.
+   */
+  decodeOpus(packets: readonly Uint8Array[]): { data: string; bytes: number } {
+    if (this.#closed) throw new HttpError(404, `Cannot send: session \`${this.id}\` has ended`);
+    let pcm: Uint8Array;
+    try {
+      pcm = this.#opus.decode(packets);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new HttpError(400, `Cannot send: ${error.message}`);
+    }
+    const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString("base64");
+    return { data, bytes: pcm.byteLength };
+  }
+
+  /**
    * Cuts the agent's current reply short for this page: it gets
    * `{"interrupted":true}` at once and nothing more of the reply.
    */
   interrupt(): void {
     if (this.#replying) this.#muted = true;
+    this.#opus.reset();
     this.#emit(agentEventMessage({ type: "interrupted" }));
   }
 
@@ -240,6 +285,7 @@ export class BrowserSession {
     this.#turnSpan?.end();
     this.#span.end();
     this.#closeUpstream();
+    this.#opus.close();
     this.#stopHeartbeat();
     this.#stream?.close();
     this.#stream = null;
@@ -262,6 +308,7 @@ export class BrowserSession {
     const upstream = this.#upstream;
     this.#upstream = null;
     this.#replying = this.#muted = false;
+    this.#opus.reset();
     upstream?.close();
   }
 
@@ -309,8 +356,22 @@ export class BrowserSession {
     } else {
       logger.debug(`[AGENT TO CLIENT] ${this.id}: ${JSON.stringify(event)}`);
     }
-    this.#emit(agentEventMessage(event));
+    if (event.type === "audio" && this.#codec === "opus") {
+      const framed = this.#opus.encode(event.data);
+      if (framed) this.#emit(opusAudioMessage(framed));
+    } else {
+      // A turn's last partial frame goes before its end; a barge-in drops it.
+      if (event.type === "turn_complete") this.#flushOpus();
+      if (event.type === "interrupted") this.#opus.reset();
+      this.#emit(agentEventMessage(event));
+    }
     if (event.type === "usage") this.#spend(event.usage.totalTokens);
+  }
+
+  /** Sends the agent's voice left over in the Opus encoder, padded to a frame. */
+  #flushOpus(): void {
+    const framed = this.#opus.flush();
+    if (framed) this.#emit(opusAudioMessage(framed));
   }
 
   /** Records how long the agent took to start answering the turn's first input. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HttpError } from "./http_error.ts";
+import { parseOpusFrames } from "./opus_framing.ts";
 
 /** A validated `POST /send/:session_id` body. */
 export type SendRequest =
@@ -7,7 +8,9 @@ export type SendRequest =
   /** `data` is the base64 string as received: the bytes go upstream unchanged. */
   | { mimeType: "audio/pcm"; data: string; bytes: number }
   /** A camera or screen frame, base64 as received. */
-  | { mimeType: "image/jpeg"; data: string; bytes: number };
+  | { mimeType: "image/jpeg"; data: string; bytes: number }
+  /** Opus packets (framed as in `opus_framing.ts`) and the seconds they decode to. */
+  | { mimeType: "audio/opus"; packets: Uint8Array[]; seconds: number; bytes: number };
 
 const Body = z.object({
   mime_type: z.string({ error: "Cannot send: `mime_type` must be a string" }),
@@ -37,7 +40,8 @@ function isPaddedBase64(data: string): boolean {
  * Parses and validates a send body, as text.
  *
  * @throws {HttpError} 400 for malformed JSON, a wrong shape, empty text,
- *   invalid base64 or PCM with an odd byte count; 415 for another `mime_type`
+ *   invalid base64, PCM with an odd byte count or Opus packets that are not
+ *   framed right or carry no valid Opus header; 415 for another `mime_type`
  *   or an `image/jpeg` that is not a JPEG.
  *
  * @example
@@ -62,7 +66,7 @@ export function parseSendRequest(body: string): SendRequest {
     }
     return { mimeType, data };
   }
-  if (mimeType === "audio/pcm" || mimeType === "image/jpeg") {
+  if (mimeType === "audio/pcm" || mimeType === "image/jpeg" || mimeType === "audio/opus") {
     if (data === "") throw new HttpError(400, "Cannot send: `data` is empty");
     if (!isPaddedBase64(data)) {
       throw new HttpError(400, "Cannot send: `data` is not valid base64");
@@ -76,6 +80,13 @@ export function parseSendRequest(body: string): SendRequest {
       }
       return { mimeType, data, bytes };
     }
+    if (mimeType === "audio/opus") {
+      try {
+        return { mimeType, bytes, ...parseOpusFrames(base64Bytes(data)) };
+      } catch (error) {
+        throw new HttpError(400, `Cannot send: ${(error as Error).message}`);
+      }
+    }
     if (bytes % 2 !== 0) {
       throw new HttpError(
         400,
@@ -87,6 +98,14 @@ export function parseSendRequest(body: string): SendRequest {
   throw new HttpError(
     415,
     `Cannot send: \`mime_type\` ${JSON.stringify(mimeType)} is not supported; ` +
-      'use "text/plain", "audio/pcm" or "image/jpeg"',
+      'use "text/plain", "audio/pcm", "audio/opus" or "image/jpeg"',
   );
+}
+
+/** The bytes of base64 already checked by {@link isPaddedBase64}. */
+function base64Bytes(data: string): Uint8Array {
+  const binary = atob(data);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

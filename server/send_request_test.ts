@@ -161,3 +161,25 @@ Deno.test("audio is accepted exactly when it is padded base64 (exhaustive over s
     assert.equal(accepted, strict.test(data), JSON.stringify(data));
   }
 });
+
+Deno.test("Opus audio is accepted as framed packets with the seconds they hold", () => {
+  // Two 20 ms CELT packets, each after its 2-byte big-endian length.
+  const framed = new Uint8Array([0, 2, 0xf8, 1, 0, 1, 0xf8]);
+  const request = parseSendRequest(
+    body({ mime_type: "audio/opus", data: btoa(String.fromCharCode(...framed)) }),
+  );
+  assert.equal(request.mimeType, "audio/opus");
+  if (request.mimeType !== "audio/opus") return;
+  assert.equal(request.seconds, 0.04);
+  assert.equal(request.bytes, 7);
+  assert.deepEqual(request.packets.map((p) => [...p]), [[0xf8, 1], [0xf8]]);
+});
+
+Deno.test("Opus audio with broken framing or base64 is a 400 saying why", () => {
+  const b64 = (bytes: number[]) => btoa(String.fromCharCode(...bytes));
+  assertRejected(body({ mime_type: "audio/opus", data: b64([0, 5, 0xf8]) }), 400, /cut short/);
+  assertRejected(body({ mime_type: "audio/opus", data: b64([0, 0]) }), 400, /0 bytes/);
+  assertRejected(body({ mime_type: "audio/opus", data: b64([0, 1, 3]) }), 400, /not a valid Opus/);
+  assertRejected(body({ mime_type: "audio/opus", data: "AA=A" }), 400, /base64/);
+  assertRejected(body({ mime_type: "audio/opus", data: "" }), 400, /empty/);
+});

@@ -1,5 +1,5 @@
 import type { AgentConnector } from "../agent/agent_session.ts";
-import { BrowserSession, type SessionLimits } from "./browser_session.ts";
+import { type AudioCodec, BrowserSession, type SessionLimits } from "./browser_session.ts";
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
 import type { ServerSentEventMessage } from "./server_sent_event.ts";
@@ -76,8 +76,10 @@ export class SessionRegistry {
    */
   open(
     id: string,
-    { isAudio, token, lastEventId, client = "unknown" }: {
+    { isAudio, token, lastEventId, client = "unknown", codec = "pcm" }: {
       isAudio: boolean;
+      /** How this stream wants the agent's voice. */
+      codec?: AudioCodec;
       token?: string;
       lastEventId?: number;
       client?: string;
@@ -93,7 +95,7 @@ export class SessionRegistry {
       session = this.#create(id, isAudio, lastEventId ?? 0);
       this.#clientOf.set(id, client);
       this.#perClient.set(client, (this.#perClient.get(client) ?? 0) + 1);
-      const stream = session.attach(isAudio);
+      const stream = session.attach(isAudio, undefined, codec);
       if (lastEventId !== undefined) {
         // The page had a conversation here that no longer exists (the server
         // restarted, or the session expired): say so rather than go on silently.
@@ -106,7 +108,7 @@ export class SessionRegistry {
     }
     clearTimeout(this.#graceTimers.get(id));
     this.#graceTimers.delete(id);
-    return { session, stream: session.attach(isAudio, lastEventId) };
+    return { session, stream: session.attach(isAudio, lastEventId, codec) };
   }
 
   /**

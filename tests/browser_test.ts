@@ -159,7 +159,8 @@ Deno.test({
     await using h = startHarness();
     const browser = await launchChromium(wav);
     try {
-      const { page, problems } = await openClient(browser, h.baseUrl);
+      // Raw PCM, as without WebCodecs (tests/browser_opus_test.ts runs voice with Opus).
+      const { page, problems } = await openClient(browser, h.baseUrl, { query: "?codec=pcm" });
       await page.waitForSelector("body[data-state=open]");
       await page.click("#startAudioButton");
       await page.waitForSelector("body[data-mode=audio][data-state=open]");
@@ -265,7 +266,8 @@ Deno.test({
     await using h = startHarness();
     const browser = await launchChromium(wav);
     try {
-      const { page, problems } = await openClient(browser, h.baseUrl);
+      // Raw PCM, as without WebCodecs (tests/browser_opus_test.ts runs voice with Opus).
+      const { page, problems } = await openClient(browser, h.baseUrl, { query: "?codec=pcm" });
       await page.waitForSelector("body[data-state=open]");
       await page.click("#startAudioButton");
       await page.waitForSelector("body[data-mode=audio][data-state=open]");

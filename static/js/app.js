@@ -5,7 +5,8 @@
  *
  * State for styling and tests lives on `<body>`: `data-state` (connecting,
  * open, reconnecting, error), `data-mode` (text, audio), `data-speaking`,
- * `data-responding`. The player's counters are mirrored on `#speaking` as
+ * `data-responding`, `data-codec` (pcm, opus: how the server sends the agent's voice,
+ * and so how the microphone goes up). The player's counters are mirrored on `#speaking` as
  * `data-played-frames`, `data-buffered-frames`, `data-dropped-frames`,
  * `data-flush-ms` (flush request to the first silent quantum's report, main
  * thread time), `data-flush-frames` (the same gap in audio frames) and
@@ -18,6 +19,7 @@ import { ConversationView } from "./conversation_view.js";
 import { EventLog } from "./event_log.js";
 import { EventStream } from "./event_stream.js";
 import { frameOptionsFromUrl } from "./frame_capture.js";
+import { bitrateFromUrl, chooseCodec } from "./opus_codec.js";
 import { SessionApi } from "./session_api.js";
 import { ToolCallsView } from "./tool_calls.js";
 import { VisionControls } from "./vision_controls.js";
@@ -68,14 +70,17 @@ let connected = false;
 let fatalError = false;
 /** Last upload error shown, so one failure is not repeated 20 times a second. */
 let lastUploadError = /** @type {string | null} */ (null);
+/** What the server said it sends (`event: session`); the microphone uploads the same. */
+let serverCodec = /** @type {"pcm" | "opus"} */ ("pcm");
 
 const voice = new VoiceSession({
   audioElement: $("agentAudio"),
   chunkMs: chunkMsFromUrl(),
-  upload: (pcm) => {
-    log.add("out", "POST /send audio/pcm", { bytes: pcm.byteLength });
-    return api.send({ mime_type: "audio/pcm", data: bytesToBase64(pcm) });
+  upload: (audio, mimeType) => {
+    log.add("out", `POST /send ${mimeType}`, { bytes: audio.byteLength });
+    return api.send({ mime_type: mimeType, data: bytesToBase64(audio) });
   },
+  upCodec: () => ({ codec: serverCodec, bitrate: bitrateFromUrl(location.href) }),
   onUploadResult: (error) => {
     if (error && error !== lastUploadError) view.error(`Audio not sent: ${error}`);
     lastUploadError = error;
@@ -129,6 +134,8 @@ const stream = new EventStream(sessionId, {
 const handlers = {
   session(data) {
     if (typeof data.token === "string") api.setToken(data.token);
+    serverCodec = data.codec === "opus" ? "opus" : "pcm";
+    body.dataset.codec = serverCodec;
   },
   message(data) {
     if (data.interrupted) return onInterrupted();
@@ -143,6 +150,13 @@ const handlers = {
         voice.play(base64ToBytes(data.data));
       } catch {
         // Corrupt audio is skipped; the rest of the answer still plays.
+      }
+    } else if (data.mime_type === "audio/opus" && typeof data.data === "string") {
+      noteFirstReply();
+      try {
+        voice.playOpus(base64ToBytes(data.data));
+      } catch {
+        // As for PCM: a corrupt chunk is skipped.
       }
     }
     updateControls();
@@ -342,4 +356,4 @@ function randomSessionId() {
 }
 
 updateControls();
-stream.open(false);
+stream.open(false, await chooseCodec(location.href));

@@ -36,6 +36,8 @@ export class EventStream {
   #lastEventId = "";
   #attempt = 0;
   #isAudio = false;
+  /** @type {"pcm" | "opus"} */
+  #codec = "pcm";
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   #timer;
   #sessionId;
@@ -62,11 +64,14 @@ export class EventStream {
   }
 
   /**
-   * Opens (or reopens, e.g. to switch mode) the stream at once.
+   * Opens (or reopens, e.g. to switch mode) the stream at once; `codec`
+   * "opus" asks the server for the agent's voice as Opus (`codec=opus`).
    * @param {boolean} isAudio
+   * @param {"pcm" | "opus"} [codec]
    */
-  open(isAudio) {
+  open(isAudio, codec = this.#codec) {
     this.#isAudio = isAudio;
+    this.#codec = codec;
     this.#connect();
   }
 
@@ -82,6 +87,7 @@ export class EventStream {
     this.#handlers.onState("connecting");
     const params = new URLSearchParams({ is_audio: String(this.#isAudio) });
     if (this.#lastEventId) params.set("last_event_id", this.#lastEventId);
+    if (this.#codec === "opus") params.set("codec", "opus");
     const source = new EventSource(
       `/events/${encodeURIComponent(this.#sessionId)}?${params}`,
     );

@@ -20,10 +20,14 @@ export class UploadQueue {
   /** @type {Uint8Array[]} */
   #backlog = [];
   #backlogBytes = 0;
+  /** The backlog as `size` measures it. */
+  #backlogSize = 0;
   #inFlight = false;
   /** @type {(bytes: Uint8Array) => Promise<SendResult>} */
   #send;
   #maxBytes;
+  /** @type {(chunk: Uint8Array) => number} */
+  #size;
   /** @type {(error: string | null) => void} */
   #onResult;
   /** Bytes dropped because the backlog overflowed. */
@@ -33,8 +37,12 @@ export class UploadQueue {
 
   /**
    * @param {(bytes: Uint8Array) => Promise<SendResult>} send uploads one batch
-   * @param {{ maxBytes: number, onResult?: (error: string | null) => void }} options
-   *   `maxBytes` bounds the backlog; `onResult` hears each POST's outcome
+   * @param {{
+   *   maxBytes: number,
+   *   size?: (chunk: Uint8Array) => number,
+   *   onResult?: (error: string | null) => void,
+   * }} options `maxBytes` bounds the backlog, as measured by `size` (bytes
+   *   unless given, e.g. Opus packets); `onResult` hears each POST's outcome
    *
    * @example
    * ```js
@@ -42,9 +50,10 @@ export class UploadQueue {
    * q.push(new Uint8Array(1600));
    * ```
    */
-  constructor(send, { maxBytes, onResult = () => {} }) {
+  constructor(send, { maxBytes, size = (chunk) => chunk.byteLength, onResult = () => {} }) {
     this.#send = send;
     this.#maxBytes = maxBytes;
+    this.#size = size;
     this.#onResult = onResult;
   }
 
@@ -52,9 +61,11 @@ export class UploadQueue {
   push(chunk) {
     this.#backlog.push(chunk);
     this.#backlogBytes += chunk.byteLength;
-    while (this.#backlogBytes > this.#maxBytes && this.#backlog.length > 1) {
+    this.#backlogSize += this.#size(chunk);
+    while (this.#backlogSize > this.#maxBytes && this.#backlog.length > 1) {
       const old = /** @type {Uint8Array} */ (this.#backlog.shift());
       this.#backlogBytes -= old.byteLength;
+      this.#backlogSize -= this.#size(old);
       this.droppedBytes += old.byteLength;
     }
     void this.#pump();
@@ -64,6 +75,7 @@ export class UploadQueue {
   clear() {
     this.#backlog = [];
     this.#backlogBytes = 0;
+    this.#backlogSize = 0;
   }
 
   async #pump() {

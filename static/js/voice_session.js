@@ -11,10 +11,13 @@
  */
 import { AgentVoicePlayer } from "./audio-player.js";
 import { startMicrophoneCapture } from "./audio-recorder.js";
+import { OpusMicrophoneEncoder, opusPacketCount, OpusVoiceDecoder } from "./opus_codec.js";
 import { UploadQueue } from "./upload_queue.js";
 
 /** Microphone audio kept while uploads stall: 5 s of 16 kHz 16-bit. */
 const MAX_BACKLOG_BYTES = 16000 * 2 * 5;
+/** The same for Opus, in 20 ms packets: 4 s, within the server's 5 s per POST. */
+const MAX_BACKLOG_PACKETS = 200;
 
 /** A failure to start voice, with a sentence for the person. */
 export class VoiceError extends Error {
@@ -25,7 +28,10 @@ export class VoiceError extends Error {
  * @typedef {object} VoiceSessionOptions
  * @property {HTMLAudioElement} audioElement
  * @property {number} chunkMs capture chunk duration, 40–100 ms
- * @property {(pcm: Uint8Array) => Promise<import("./upload_queue.js").SendResult>} upload
+ * @property {(audio: Uint8Array, mimeType: "audio/pcm" | "audio/opus") =>
+ *   Promise<import("./upload_queue.js").SendResult>} upload
+ * @property {() => { codec: "pcm" | "opus", bitrate: number }} upCodec how to
+ *   upload the microphone, asked at each start: Opus once the server agreed
  * @property {(error: string | null) => void} onUploadResult
  * @property {(level: number) => void} onLevel input level per chunk, 0–1
  * @property {(message: any) => void} onPlayer the player worklet's reports
@@ -44,16 +50,17 @@ export class VoiceSession {
   #options;
   #muted = false;
   #headphones = false;
+  /** @type {OpusMicrophoneEncoder | null} */
+  #opus = null;
+  /** The agent's voice when it comes as Opus. */
+  #voiceDecoder = new OpusVoiceDecoder((pcm) => this.play(pcm));
   /** The upload queue, exposed for its counters. */
   uploads;
 
   /** @param {VoiceSessionOptions} options */
   constructor(options) {
     this.#options = options;
-    this.uploads = new UploadQueue(options.upload, {
-      maxBytes: MAX_BACKLOG_BYTES,
-      onResult: options.onUploadResult,
-    });
+    this.uploads = this.#pcmUploads();
   }
 
   /** True while the microphone is captured. */
@@ -80,12 +87,20 @@ export class VoiceSession {
       void context.close().catch(() => {});
       throw new VoiceError(`Audio could not start: ${describe(error)}`);
     }
+    const { codec, bitrate } = this.#options.upCodec();
+    this.uploads = codec === "opus" ? this.#opusUploads() : this.#pcmUploads();
+    const uploads = this.uploads;
+    const opus = codec === "opus"
+      ? new OpusMicrophoneEncoder((framed) => uploads.push(framed), bitrate)
+      : null;
+    this.#opus = opus;
     try {
       this.#capture = await startMicrophoneCapture(context, {
         chunkMs: this.#options.chunkMs,
         onChunk: (pcm, level) => {
           this.#options.onLevel(this.#muted ? 0 : level);
-          this.uploads.push(new Uint8Array(pcm));
+          if (opus) opus.encode(new Uint8Array(pcm));
+          else uploads.push(new Uint8Array(pcm));
         },
       });
     } catch (error) {
@@ -98,6 +113,8 @@ export class VoiceSession {
   stop() {
     this.#capture?.stop();
     this.#capture = null;
+    this.#opus?.close();
+    this.#opus = null;
     this.uploads.clear();
     this.flush();
     this.#options.onLevel(0);
@@ -121,9 +138,30 @@ export class VoiceSession {
     this.#player?.play(pcm);
   }
 
+  /** @param {Uint8Array} framed the agent's Opus packets, framed */
+  playOpus(framed) {
+    if (this.#player) this.#voiceDecoder.decode(framed);
+  }
+
   /** Silences the agent from the next render quantum on. */
   flush() {
+    this.#voiceDecoder.reset();
     this.#player?.flush();
+  }
+
+  #pcmUploads() {
+    return new UploadQueue((pcm) => this.#options.upload(pcm, "audio/pcm"), {
+      maxBytes: MAX_BACKLOG_BYTES,
+      onResult: this.#options.onUploadResult,
+    });
+  }
+
+  #opusUploads() {
+    return new UploadQueue((framed) => this.#options.upload(framed, "audio/opus"), {
+      maxBytes: MAX_BACKLOG_PACKETS,
+      size: opusPacketCount,
+      onResult: this.#options.onUploadResult,
+    });
   }
 
   #ensureContext() {
