@@ -18,6 +18,7 @@ import { RateLimiter } from "./rate_limiter.ts";
 import type { SecurityConfig } from "./security_config.ts";
 import { securityHeaders } from "./security_headers.ts";
 import type { ServiceMetrics } from "./service_metrics.ts";
+import { loadOpus } from "./opus_codec.ts";
 import { parseSendRequest } from "./send_request.ts";
 import { ServerSentEventStream } from "./server_sent_event.ts";
 import type { SessionRegistry } from "./session_registry.ts";
@@ -177,9 +178,10 @@ export function createApp(options: AppOptions): Hono {
     "/events/:session_id",
     zValidator("param", SessionParam, invalid),
     zValidator("query", EventsQuery, invalid),
-    (c) => {
+    async (c) => {
       const id = c.req.valid("param").session_id;
       const query = c.req.valid("query");
+      if (query.codec === "opus") await loadOpus();
       const isAudio = query.is_audio === "true";
       // EventSource sends the header on its own reconnects; a page that opens
       // a new EventSource (a mode switch) passes the query parameter.
@@ -274,6 +276,7 @@ export function createApp(options: AppOptions): Hono {
         }
       }
       // The agent takes 16 kHz PCM: Opus is decoded here, with the session's decoder.
+      if (parsed.mimeType === "audio/opus") await loadOpus();
       const request = parsed.mimeType === "audio/opus"
         ? { mimeType: "audio/pcm" as const, ...session.decodeOpus(parsed.packets) }
         : parsed;

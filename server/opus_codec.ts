@@ -6,9 +6,6 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-// The WebAssembly build, named directly: the package's entry point prefers a
-// native addon where the process may load one, and we want one code path.
-import * as wasmOpus from "@evan/opus/wasm/index.mjs";
 import { frameOpusPackets } from "./opus_framing.ts";
 
 /** What we use of a libopus encoder or decoder handle. */
@@ -26,10 +23,32 @@ interface WasmDecoder extends OpusHandle {
   /** One packet in, 16-bit LE PCM out. */
   decode(packet: Uint8Array): Uint8Array;
 }
-const { Encoder, Decoder } = wasmOpus as unknown as {
+interface Libopus {
   Encoder: new (options: { channels: 1; sample_rate: number; application: string }) => WasmEncoder;
   Decoder: new (options: { channels: 1; sample_rate: number }) => WasmDecoder;
-};
+}
+
+let libopus: Libopus | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads libopus (WebAssembly) once. Compiling it takes a noticeable part of a
+ * start-up, so it happens when the first session asks for Opus, not before;
+ * await it before an {@link OpusCodec} encodes or decodes.
+ */
+export function loadOpus(): Promise<void> {
+  // The WebAssembly build, named directly: the package's entry point prefers a
+  // native addon where the process may load one, and we want one code path.
+  loading ??= import("@evan/opus/wasm/index.mjs").then((module) => {
+    libopus = module as unknown as Libopus;
+  });
+  return loading;
+}
+
+function opus(): Libopus {
+  if (!libopus) throw new Error("libopus is not loaded yet: await loadOpus() first");
+  return libopus;
+}
 
 /** libopus requests (opus_defines.h). */
 const OPUS_SET_BITRATE = 4002;
@@ -87,7 +106,7 @@ export class OpusCodec {
    * @throws {RangeError} when libopus refuses a packet (the decoder stays usable).
    */
   decode(packets: readonly Uint8Array[]): Uint8Array {
-    this.#decoder ??= new Decoder({ channels: 1, sample_rate: OPUS_INPUT_RATE });
+    this.#decoder ??= new (opus().Decoder)({ channels: 1, sample_rate: OPUS_INPUT_RATE });
     const decoded = packets.map((packet, index) => {
       try {
         return this.#decoder!.decode(packet);
@@ -159,7 +178,7 @@ export class OpusCodec {
 
   #encoderHandle(): WasmEncoder {
     if (this.#encoder) return this.#encoder;
-    const encoder = new Encoder({
+    const encoder = new (opus().Encoder)({
       channels: 1,
       sample_rate: OPUS_OUTPUT_RATE,
       application: "voip",

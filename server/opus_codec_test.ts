@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { OpusCodec } from "./opus_codec.ts";
+import { loadOpus, OpusCodec } from "./opus_codec.ts";
 import { parseOpusFrames } from "./opus_framing.ts";
 import { dominantHz, rms, tone } from "../tests/pcm_tone.ts";
+
+await loadOpus();
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 
