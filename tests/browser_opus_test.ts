@@ -4,7 +4,6 @@
  * matches the speech, and the agent's voice, sent as Opus, plays.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { launchChromium, skipBrowserTests } from "./browser.ts";
 import {
   bestAlignment,
@@ -15,23 +14,11 @@ import {
   spokenWav,
   wavAt16k,
 } from "./browser_audio.ts";
-import { openClient } from "./browser_page.ts";
+import { openClient, playerCounter, waitUntil } from "./browser_page.ts";
 import { fromBase64 } from "./fake_live_server.ts";
 import { startHarness } from "./service_harness.ts";
 
 const ignore = skipBrowserTests();
-
-async function playerCounter(page: Page, name: string): Promise<number> {
-  return Number(await page.getAttribute("#speaking", `data-${name}`) ?? NaN);
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 10000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 Deno.test({
   name:

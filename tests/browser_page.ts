@@ -75,3 +75,24 @@ export async function screenshotBothWidths(
   await screenshot(page, `${name}-360px`);
   await page.setViewportSize(size);
 }
+
+/**
+ * Polls `check` until it holds. Playwright's `waitForFunction` with a string
+ * would need `eval`, which the page's strict CSP rightly forbids.
+ */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 10000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Reads a numeric `data-*` attribute of `#speaking` (the player's counters). */
+export async function playerCounter(page: Page, name: string): Promise<number> {
+  return Number(await page.getAttribute("#speaking", `data-${name}`) ?? NaN);
+}

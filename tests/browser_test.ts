@@ -4,7 +4,6 @@
  * Screenshots land in test-results/; measured numbers are printed.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { launchChromium, skipBrowserTests } from "./browser.ts";
 import {
   bestAlignment,
@@ -15,7 +14,7 @@ import {
   spokenWav,
   wavAt16k,
 } from "./browser_audio.ts";
-import { openClient, screenshotBothWidths } from "./browser_page.ts";
+import { openClient, playerCounter, screenshotBothWidths, waitUntil } from "./browser_page.ts";
 import { startRestartableService } from "./browser_restartable_service.ts";
 import { type FakeLiveConnection, fromBase64 } from "./fake_live_server.ts";
 import { startHarness } from "./service_harness.ts";
@@ -37,27 +36,6 @@ async function answerQuestions(upstream: FakeLiveConnection): Promise<void> {
     upstream.grounding([{ title: "example.org", uri: "https://example.org/page" }]);
     upstream.turnComplete();
   }
-}
-
-/**
- * Polls `check` until it holds. Playwright's `waitForFunction` with a string
- * would need `eval`, which the page's strict CSP rightly forbids.
- */
-async function waitUntil(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 10000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Reads a numeric `data-*` attribute of `#speaking` (the player's counters). */
-async function playerCounter(page: Page, name: string): Promise<number> {
-  return Number(await page.getAttribute("#speaking", `data-${name}`) ?? NaN);
 }
 
 Deno.test({
