@@ -1,4 +1,5 @@
 import { Buffer } from "node:buffer";
+import type { Span } from "@opentelemetry/api";
 import { AgentError } from "../agent/agent_error.ts";
 import type { AgentEvent } from "../agent/agent_event.ts";
 import type { AgentConnector, AgentSession } from "../agent/agent_session.ts";
@@ -10,7 +11,6 @@ import { type NumberedMessage, ReplayBuffer } from "./replay_buffer.ts";
 import type { SendRequest } from "./send_request.ts";
 import type { EndReason, SessionMetrics } from "./service_metrics.ts";
 import { startSessionSpan, startTurnSpan } from "./session_tracing.ts";
-import type { Span } from "@opentelemetry/api";
 import type { ServerSentEventMessage } from "./server_sent_event.ts";
 
 /** Limits and intervals of browser sessions, from the server config. */
