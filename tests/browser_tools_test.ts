@@ -4,13 +4,12 @@
  * compact line of each call, its details, and the Allow/Deny flow.
  */
 import assert from "node:assert/strict";
-import { z } from "zod";
 import type { AgentCatalog } from "../agent/agent_catalog.ts";
-import { functionTool } from "../agent/function_tool.ts";
 import { timeAndUnitsAgent } from "../agent/time_and_units_agent.ts";
 import { launchChromium, skipBrowserTests } from "./browser.ts";
 import { openClient, screenshotBothWidths } from "./browser_page.ts";
 import { startHarness } from "./service_harness.ts";
+import { deleteNoteTool } from "./test_tools.ts";
 
 const ignore = skipBrowserTests();
 const browserTest = { ignore, sanitizeResources: false, sanitizeOps: false };
@@ -24,13 +23,7 @@ const agents: AgentCatalog = {
       name: "guarded_agent",
       functionTools: [
         ...agent.functionTools ?? [],
-        functionTool({
-          name: "delete_note",
-          description: "Deletes a note.",
-          parameters: z.object({ title: z.string() }),
-          requiresConfirmation: true,
-          handler: ({ title }) => `deleted ${title}`,
-        }),
+        deleteNoteTool,
       ],
     };
   },

@@ -9,6 +9,7 @@ import type { AgentCatalog } from "../agent/agent_catalog.ts";
 import { googleSearchAgent } from "../agent/agent_definition.ts";
 import { functionTool } from "../agent/function_tool.ts";
 import { startHarness } from "./service_harness.ts";
+import { deleteNoteTool } from "./test_tools.ts";
 
 /** Calls of `wait` the service aborted, by key. */
 const aborted: string[] = [];
@@ -51,13 +52,7 @@ const testAgents: AgentCatalog = {
             });
           }),
       }),
-      functionTool({
-        name: "delete_note",
-        description: "Deletes a note.",
-        parameters: z.object({ title: z.string() }),
-        requiresConfirmation: true,
-        handler: ({ title }) => `deleted ${title}`,
-      }),
+      deleteNoteTool,
     ],
   }),
 };
