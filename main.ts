@@ -14,6 +14,8 @@ import { InFlightRequests } from "./server/in_flight_requests.ts";
 import { createLogger } from "./server/logger.ts";
 import { securityConfig } from "./server/security_config.ts";
 import { serverConfig } from "./server/server_config.ts";
+import { MemorySessionStore } from "./server/memory_session_store.ts";
+import { RedisSessionStore } from "./server/redis_session_store.ts";
 import { ServiceMetrics } from "./server/service_metrics.ts";
 import { SessionRegistry } from "./server/session_registry.ts";
 
@@ -56,6 +58,10 @@ export function startService(
     limits: config.limits,
     maxSessions: security.maxSessions,
     maxSessionsPerClient: security.maxSessionsPerClient,
+    // With Redis, sessions of an instance that died or restarted resume on any instance.
+    store: config.redisUrl
+      ? new RedisSessionStore({ url: config.redisUrl, logger })
+      : new MemorySessionStore(),
   });
   metrics.countActiveSessions(() => registry.countByMode());
   const inFlight = new InFlightRequests();
@@ -90,16 +96,19 @@ export function startService(
       logger.info("Shutting down: asking every page to reconnect");
       registry.drain("The server is restarting; this page reconnects in a moment");
       const deadline = Date.now() + config.shutdownTimeoutMs;
+      // The sessions' last state is stored, so the next instance resumes them.
+      const stored = registry.closeStore();
       // Requests already in flight finish (new ones get 503) before the
       // server stops reading from its connections.
       if (!await inFlight.settled(config.shutdownTimeoutMs)) {
         logger.warn(`${inFlight.count} requests still in flight; stopping anyway`);
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        server.shutdown(),
-        new Promise((resolve) => timer = setTimeout(resolve, Math.max(deadline - Date.now(), 0))),
-      ]);
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(resolve, Math.max(deadline - Date.now(), 0));
+      });
+      await Promise.race([server.shutdown(), timeout]);
+      await Promise.race([stored, timeout]);
       clearTimeout(timer);
     },
   };

@@ -40,6 +40,17 @@ export interface OpenOptions {
   mode: ResponseMode;
   /** Receives every event of the session, in order. */
   onEvent: (event: AgentEvent) => void;
+  /**
+   * A resumption handle of an earlier conversation (as given to
+   * {@link OpenOptions.onResumable}): the session continues it if the service
+   * still knows it, and starts afresh (with a warning) if not.
+   */
+  resumeHandle?: string;
+  /**
+   * Told each newer handle that resumes this conversation, e.g. to keep it
+   * where another process can continue the conversation after this one died.
+   */
+  onResumable?: (handle: string) => void;
 }
 
 /**

@@ -73,10 +73,12 @@ export class GeminiLiveConnector implements AgentConnector {
     return this.#ai;
   }
 
-  open({ mode, onEvent }: OpenOptions): AgentSession {
+  open({ mode, onEvent, resumeHandle, onResumable }: OpenOptions): AgentSession {
     return new ResilientLiveSession({
       dial: (handle, handlers) => this.#dial(mode, handle, handlers),
       onEvent,
+      resumeHandle,
+      onResumable,
       retry: this.#options.retry,
       maxQueuedBytes: this.#options.maxQueuedBytes,
       observer: this.#options.observer,

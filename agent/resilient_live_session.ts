@@ -23,6 +23,10 @@ export interface ResilientLiveSessionOptions {
   observer?: LiveObserver;
   /** The agent's function tools and how they run; none by default. */
   tools?: Omit<ToolRunnerOptions, "onEvent">;
+  /** Handle of an earlier conversation to continue; see `OpenOptions.resumeHandle`. */
+  resumeHandle?: string;
+  /** Told each newer resumable handle; see `OpenOptions.onResumable`. */
+  onResumable?: (handle: string) => void;
 }
 
 type Input =
@@ -68,6 +72,9 @@ export class ResilientLiveSession implements AgentSession {
 
   constructor(options: ResilientLiveSessionOptions) {
     this.#options = options;
+    this.#handle = options.resumeHandle;
+    // A conversation that cannot be resumed is worth a warning, as after a drop.
+    this.#spoken = options.resumeHandle !== undefined;
     this.#tools = new ToolRunner({
       tools: [],
       ...options.tools,
@@ -189,7 +196,10 @@ export class ResilientLiveSession implements AgentSession {
   #onMessage(slot: Slot, message: LiveServerMessage): void {
     if (slot.retired || this.#ended) return;
     const update = message.sessionResumptionUpdate;
-    if (update?.resumable && update.newHandle) this.#handle = update.newHandle;
+    if (update?.resumable && update.newHandle && update.newHandle !== this.#handle) {
+      this.#handle = update.newHandle;
+      this.#options.onResumable?.(update.newHandle);
+    }
     if (message.goAway) {
       slot.goingAway = true;
       if (slot.link && slot.link === this.#link) this.#replace();

@@ -96,7 +96,10 @@ class FakeDial {
 
 const retry: RetryPolicy = { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 };
 
-function start(options: { maxQueuedBytes?: number } = {}) {
+function start(
+  options: { maxQueuedBytes?: number; resumeHandle?: string; onResumable?: (h: string) => void } =
+    {},
+) {
   const fake = new FakeDial();
   const events: AgentEvent[] = [];
   const session = new ResilientLiveSession({
@@ -105,6 +108,8 @@ function start(options: { maxQueuedBytes?: number } = {}) {
     retry,
     maxQueuedBytes: options.maxQueuedBytes ?? 1 << 20,
     random: () => 0.5,
+    resumeHandle: options.resumeHandle,
+    onResumable: options.onResumable,
   });
   const ofType = <T extends AgentEvent["type"]>(type: T) =>
     events.filter((event): event is Extract<AgentEvent, { type: T }> => event.type === type);
@@ -672,4 +677,31 @@ Deno.test("confirmTool answers a call awaiting confirmation; closing drops it", 
   session.close();
   assert.equal(session.confirmTool("c2", true), false);
   assert.equal(events.filter((event) => event.type === "tool").length, 3);
+});
+
+Deno.test("a session given a stored handle continues that conversation and reports newer handles", async () => {
+  const reported: string[] = [];
+  const { fake, events, session } = start({
+    resumeHandle: "stored-7",
+    onResumable: (handle) => reported.push(handle),
+  });
+  const first = await fake.nth(0);
+  assert.equal(first.handle, "stored-7");
+  await first.open();
+  first.message({ sessionResumptionUpdate: { newHandle: "h-8", resumable: true } });
+  first.message({ sessionResumptionUpdate: { newHandle: "h-8", resumable: true } });
+  first.message({ sessionResumptionUpdate: { newHandle: "h-9", resumable: false } });
+  assert.deepEqual(reported, ["h-8"]);
+  assert.deepEqual(events, []);
+  session.close();
+});
+
+Deno.test("a stored handle the service no longer knows starts afresh with a warning", async () => {
+  const { fake, ofType, session } = start({ resumeHandle: "expired" });
+  await (await fake.nth(0)).fail(new AgentError("handle unknown", { fatal: true }));
+  const second = await fake.nth(1);
+  assert.equal(second.handle, undefined);
+  await second.open();
+  assert.match(ofType("warning")[0].message, /no longer remembers/);
+  session.close();
 });

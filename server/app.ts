@@ -186,7 +186,7 @@ export function createApp(options: AppOptions): Hono {
       // EventSource sends the header on its own reconnects; a page that opens
       // a new EventSource (a mode switch) passes the query parameter.
       const lastEventId = eventId(c.req.header("Last-Event-ID") ?? query.last_event_id);
-      const { session, stream } = registry.open(id, {
+      const { session, stream } = await registry.open(id, {
         isAudio,
         token: presentedToken(c, id),
         lastEventId,

@@ -47,6 +47,16 @@ export interface BrowserSessionOptions {
   onEnd: (reason: EndReason) => void;
   /** Where the session reports what it relays; optional for tests. */
   metrics?: SessionMetrics;
+  /** Events of the conversation so far, kept for replay (a session taken over from another instance). */
+  replayed?: readonly NumberedMessage[];
+  /** Handle of the Gemini conversation to continue (a session taken over from another instance). */
+  resumeHandle?: string;
+  /**
+   * Told when what {@link BrowserSession.durableState} returns changed; `soon`
+   * when it should be stored without delay (a new handle, a turn's end).
+   * Called on the hot path: it must only take note.
+   */
+  onChange?: (soon: boolean) => void;
 }
 
 /** How the agent's voice goes to the page: raw PCM (the default) or Opus. */
@@ -89,6 +99,8 @@ export class BrowserSession {
   #codec: AudioCodec = "pcm";
   /** Opus state of this session; its WebAssembly memory is taken on first use. */
   readonly #opus = new OpusCodec();
+  /** The newest handle that resumes the current agent conversation. */
+  #handle: string | undefined;
 
   constructor(options: BrowserSessionOptions) {
     this.id = options.id;
@@ -98,6 +110,8 @@ export class BrowserSession {
     this.#options = options;
     const { replayEvents, replayBytes } = options.limits;
     this.#replay = new ReplayBuffer({ maxEvents: replayEvents, maxBytes: replayBytes });
+    for (const message of options.replayed ?? []) this.#replay.push(message);
+    this.#handle = options.resumeHandle;
     this.#span = startSessionSpan(options.id, options.isAudio ? "audio" : "text");
     this.#watchLifetime();
   }
@@ -105,6 +119,24 @@ export class BrowserSession {
   /** True while the session answers in audio. */
   get isAudio(): boolean {
     return this.#isAudio;
+  }
+
+  /**
+   * What another instance needs to continue this session: its mode, the
+   * handle of its Gemini conversation, and its newest events (up to `count`).
+   */
+  durableState(count: number): {
+    mode: "text" | "audio";
+    handle?: string;
+    lastEventId: number;
+    events: NumberedMessage[];
+  } {
+    return {
+      mode: this.#isAudio ? "audio" : "text",
+      handle: this.#handle,
+      lastEventId: this.#lastId,
+      events: this.#replay.newest(count),
+    };
   }
 
   /**
@@ -130,6 +162,9 @@ export class BrowserSession {
       this.#isAudio = isAudio;
       this.#fatal = null;
       this.#closeUpstream();
+      // The other mode is a new conversation.
+      this.#handle = undefined;
+      this.#options.onChange?.(true);
     }
     const resumeFrom = lastEventId !== undefined && lastEventId <= this.#lastId
       ? lastEventId
@@ -297,8 +332,14 @@ export class BrowserSession {
     logger.info(`opening the agent (${mode})`);
     const upstream: AgentSession = connector.open({
       mode,
+      resumeHandle: this.#handle,
       onEvent: (event) => {
         if (upstream === this.#upstream) this.#onAgentEvent(event);
+      },
+      onResumable: (handle) => {
+        if (upstream !== this.#upstream) return;
+        this.#handle = handle;
+        this.#options.onChange?.(true);
       },
     });
     this.#upstream = upstream;
@@ -318,6 +359,7 @@ export class BrowserSession {
     switch (event.type) {
       case "closed":
         this.#upstream = null;
+        this.#handle = undefined;
         if (event.fatal) {
           this.#fatal = event.message;
           logger.warnOnce(event.message);
@@ -365,6 +407,7 @@ export class BrowserSession {
       if (event.type === "interrupted") this.#opus.reset();
       this.#emit(agentEventMessage(event));
     }
+    if (event.type === "turn_complete") this.#options.onChange?.(true);
     if (event.type === "usage") this.#spend(event.usage.totalTokens);
   }
 
@@ -399,6 +442,7 @@ export class BrowserSession {
     const numbered = { ...message, id: ++this.#lastId };
     this.#replay.push(numbered);
     this.#write(numbered);
+    this.#options.onChange?.(false);
   }
 
   #write(message: NumberedMessage): void {

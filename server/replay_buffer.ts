@@ -49,6 +49,13 @@ export class ReplayBuffer {
     }
   }
 
+  /** The newest `count` messages (fewer if fewer are kept), oldest first. */
+  newest(count: number): NumberedMessage[] {
+    return this.#events.slice(
+      Math.max(this.#start, this.#events.length - count),
+    ) as NumberedMessage[];
+  }
+
   /**
    * The messages after `lastId`, in order; `null` when some of them were
    * already forgotten, so the caller can say so instead of losing them silently.

@@ -20,6 +20,8 @@ export interface ServerConfig {
   metricsToken?: string;
   /** For the estimated-cost metric. */
   prices: TokenPrices;
+  /** Redis that keeps sessions' state for failover (`REDIS_URL`); memory without it. */
+  redisUrl?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export function serverConfig(
     logLevel: logLevel as LogLevel,
     logFormat: logFormat(env.LOG_FORMAT),
     metricsToken: env.METRICS_TOKEN || undefined,
+    redisUrl: redisUrl(env.REDIS_URL),
     prices: {
       inputPerMillion: price(env, "PRICE_INPUT_PER_MTOK", 3),
       outputPerMillion: price(env, "PRICE_OUTPUT_PER_MTOK", 12),
@@ -68,6 +71,14 @@ export function serverConfig(
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
+
+function redisUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!/^rediss?:\/\/./.test(value)) {
+    throw new RangeError("Cannot read config: `REDIS_URL` must be a redis:// or rediss:// URL");
+  }
+  return value;
+}
 
 function logFormat(value: string | undefined): LogFormat {
   if (value === undefined || value === "" || value === "text") return "text";

@@ -76,3 +76,12 @@ Deno.test("bad SESSION_GRACE_MS or MAX_BODY_BYTES are RangeErrors naming them", 
   assertRangeError({ SESSION_GRACE_MS: "soon" }, "SESSION_GRACE_MS");
   assertRangeError({ MAX_BODY_BYTES: "10" }, "MAX_BODY_BYTES");
 });
+
+Deno.test("REDIS_URL turns on the shared session store; anything but a Redis URL is refused", () => {
+  assert.equal(serverConfig({}).redisUrl, undefined);
+  assert.equal(
+    serverConfig({ REDIS_URL: "redis://cache:6379/0" }).redisUrl,
+    "redis://cache:6379/0",
+  );
+  assertRangeError({ REDIS_URL: "cache:6379" }, "REDIS_URL");
+});

@@ -4,7 +4,11 @@ import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
 import type { ServerSentEventMessage } from "./server_sent_event.ts";
 import type { EndReason, SessionMetrics } from "./service_metrics.ts";
+import { MemorySessionStore } from "./memory_session_store.ts";
+import { hashToken, type SessionStore, STORED_TAIL, storedTail } from "./session_store.ts";
+import type { StoredSession } from "./session_store.ts";
 import { createSessionToken, tokensMatch } from "./session_token.ts";
+import { StoredSessionWriter } from "./stored_session_writer.ts";
 
 /** What the registry needs, passed in by `main.ts`. */
 export interface SessionRegistryOptions {
@@ -21,11 +25,18 @@ export interface SessionRegistryOptions {
   metrics?: SessionMetrics;
   /** Injected so tests can choose tokens; default: 256 random bits. */
   createToken?: () => string;
+  /**
+   * Where sessions' durable state is kept, so a session this process does not
+   * hold (its instance died or restarted) resumes here; default: memory.
+   */
+  store?: SessionStore;
 }
 
 /**
  * The live sessions of this process, by id. A session outlives its stream by
- * `sessionGraceMs`, so a reconnect or a mode switch continues it.
+ * `sessionGraceMs`, so a reconnect or a mode switch continues it. Each
+ * session's durable state goes to the {@link SessionStore} as it changes, so
+ * when its instance goes away, another one takes it over.
  */
 export class SessionRegistry {
   readonly #options: SessionRegistryOptions;
@@ -34,10 +45,15 @@ export class SessionRegistry {
   /** Client address of each session, and how many sessions each address holds. */
   readonly #clientOf = new Map<string, string>();
   readonly #perClient = new Map<string, number>();
+  readonly #store: SessionStore;
+  readonly #writers = new Map<string, StoredSessionWriter>();
+  /** Last saves and deletions under way, for {@link settled}. */
+  readonly #finishing = new Set<Promise<void>>();
   #draining = false;
 
   constructor(options: SessionRegistryOptions) {
     this.#options = options;
+    this.#store = options.store ?? new MemorySessionStore();
   }
 
   /** Number of live sessions. */
@@ -68,13 +84,15 @@ export class SessionRegistry {
   }
 
   /**
-   * Opens a stream on session `id`, creating the session if it is not live.
+   * Opens a stream on session `id`. A session not live here is taken over
+   * from the store when `token` is its owner's (same Gemini conversation,
+   * event ids and replay go on), else created.
    *
-   * @throws {HttpError} 409 when the session is live and `token` is not its
-   *   token; 429 when `client` holds too many sessions; 503 at capacity or
-   *   while the server shuts down.
+   * @throws {HttpError} 409 when the session is live or stored and `token` is
+   *   not its token; 429 when `client` holds too many sessions; 503 at
+   *   capacity or while the server shuts down.
    */
-  open(
+  async open(
     id: string,
     { isAudio, token, lastEventId, client = "unknown", codec = "pcm" }: {
       isAudio: boolean;
@@ -84,19 +102,39 @@ export class SessionRegistry {
       lastEventId?: number;
       client?: string;
     },
-  ): { session: BrowserSession; stream: ReadableStream<ServerSentEventMessage> } {
+  ): Promise<{ session: BrowserSession; stream: ReadableStream<ServerSentEventMessage> }> {
     this.#refuseWhileDraining();
     let session = this.#sessions.get(id);
+    let stored: StoredSession | undefined;
+    let owner = { token: "", tokenHash: "" };
+    if (!session) {
+      stored = await this.#store.load(id);
+      // A stored session stays its owner's; a new one gets a new token.
+      const ownerToken = stored ? token ?? "" : (this.#options.createToken ?? createSessionToken)();
+      owner = { token: ownerToken, tokenHash: await hashToken(ownerToken) };
+      if (stored && !tokensMatch(owner.tokenHash, stored.tokenHash)) {
+        throw new HttpError(409, `Cannot open session \`${id}\`: it belongs to another client`);
+      }
+      // Others may have come while the store answered.
+      this.#refuseWhileDraining();
+      session = this.#sessions.get(id);
+    }
     if (session && !(token && tokensMatch(token, session.token))) {
       throw new HttpError(409, `Cannot open session \`${id}\`: it belongs to another client`);
     }
     if (!session) {
       this.#admit(client);
-      session = this.#create(id, isAudio, lastEventId ?? 0);
+      session = this.#create(id, {
+        ...owner,
+        isAudio,
+        firstEventId: Math.max(lastEventId ?? 0, stored?.lastEventId ?? 0),
+        stored,
+      });
       this.#clientOf.set(id, client);
       this.#perClient.set(client, (this.#perClient.get(client) ?? 0) + 1);
-      const stream = session.attach(isAudio, undefined, codec);
-      if (lastEventId !== undefined) {
+      // A page that comes back to a stored session gets what it missed.
+      const stream = session.attach(isAudio, stored ? lastEventId : undefined, codec);
+      if (!stored && lastEventId !== undefined) {
         // The page had a conversation here that no longer exists (the server
         // restarted, or the session expired): say so rather than go on silently.
         session.notify(
@@ -128,6 +166,20 @@ export class SessionRegistry {
     for (const id of [...this.#sessions.keys()]) this.#remove(id, "shutdown");
   }
 
+  /**
+   * Resolves once the last state of sessions closed by {@link drain} is
+   * stored (so a redeploy resumes them) and ended ones are deleted.
+   */
+  async settled(): Promise<void> {
+    while (this.#finishing.size > 0) await Promise.all(this.#finishing);
+  }
+
+  /** Lets go of the store's connections, once {@link settled}. */
+  async closeStore(): Promise<void> {
+    await this.settled();
+    await this.#store.close();
+  }
+
   #admit(client: string): void {
     const { maxSessions, maxSessionsPerClient } = this.#options;
     if (this.#sessions.size >= maxSessions) {
@@ -152,13 +204,36 @@ export class SessionRegistry {
     }
   }
 
-  #create(id: string, isAudio: boolean, firstEventId: number): BrowserSession {
+  #create(
+    id: string,
+    { token, tokenHash, isAudio, firstEventId, stored }: {
+      token: string;
+      tokenHash: string;
+      isAudio: boolean;
+      firstEventId: number;
+      stored?: StoredSession;
+    },
+  ): BrowserSession {
     const { connector, logger, limits, metrics } = this.#options;
-    const session = new BrowserSession({
+    const mode = isAudio ? "audio" : "text";
+    const writer = new StoredSessionWriter({
       id,
-      token: (this.#options.createToken ?? createSessionToken)(),
+      store: this.#store,
+      logger: logger.child({ session_id: id }),
+      snapshot: () => {
+        const state = session.durableState(STORED_TAIL.maxEvents);
+        return { tokenHash, ...state, events: storedTail(state.events) };
+      },
+    });
+    const session: BrowserSession = new BrowserSession({
+      id,
+      token,
       isAudio,
       firstEventId,
+      replayed: stored?.events,
+      // The other mode's conversation cannot go on in this one.
+      resumeHandle: stored?.mode === mode ? stored.handle : undefined,
+      onChange: (soon) => writer.changed(soon),
       connector,
       logger: logger.child({ session_id: id }),
       limits,
@@ -173,8 +248,12 @@ export class SessionRegistry {
       onEnd: (reason) => this.#remove(id, reason),
     });
     this.#sessions.set(id, session);
-    metrics?.sessionStarted(isAudio ? "audio" : "text");
-    logger.child({ session_id: id }).info(`opened (${isAudio ? "audio" : "text"})`);
+    this.#writers.set(id, writer);
+    writer.changed(true);
+    metrics?.sessionStarted(mode);
+    logger.child({ session_id: id }).info(
+      `${stored ? "taken over from the session store" : "opened"} (${mode})`,
+    );
     return session;
   }
 
@@ -190,6 +269,13 @@ export class SessionRegistry {
     if (held > 0) this.#perClient.set(client, held);
     else this.#perClient.delete(client);
     session.close();
+    // A shutdown keeps the session's state for whichever instance takes it
+    // over; a session that ended for good cannot be resumed.
+    const writer = this.#writers.get(id)!;
+    this.#writers.delete(id);
+    const finishing = reason === "shutdown" ? writer.flush() : writer.delete();
+    this.#finishing.add(finishing);
+    finishing.finally(() => this.#finishing.delete(finishing));
     this.#options.metrics?.sessionEnded(reason);
     this.#options.logger.child({ session_id: id }).info(`closed (${reason})`);
   }
