@@ -72,6 +72,7 @@ export function startService(
     security,
     metrics,
     metricsToken: config.metricsToken,
+    opusDownlink: config.opusDownlink,
     maxBodyBytes: config.maxBodyBytes,
     staticRoot: new URL("./static/", import.meta.url),
   });

@@ -16,6 +16,7 @@ import { nowMs } from "./chunk_stamp.ts";
 import { machineCpuPercent, sampleMachine } from "./process_stats.ts";
 import { FakeUpstreamProcess } from "./fake_upstream_process.ts";
 import { type RelayKind, type RelayOptions } from "./relay_process.ts";
+import { measureOpusCost, opusCostTable } from "./opus_cost.ts";
 import { machineInfo, ratios, ratiosTable, resultsTable } from "./report.ts";
 import { runScenario, type ScenarioResult, type ScenarioTiming } from "./scenario.ts";
 import { type Capacity, checkTargets, median } from "./targets.ts";
@@ -107,6 +108,7 @@ try {
   }
   const rows = ratios(results);
   const checks = checkTargets(results, rows, capacity);
+  const opus = await measureOpusCost();
   const summary = {
     date: new Date().toISOString(),
     mode: flags.long ? "long" : "short",
@@ -119,6 +121,7 @@ try {
       baseline: median(pick("baseline").map((r) => r.coldStartMs)),
     },
     capacity,
+    opus,
     ratios: rows,
     targets: checks,
     results,
@@ -145,6 +148,10 @@ try {
     "| Target | Measured | Holds |",
     "| --- | --- | --- |",
     ...checks.map((c) => `| ${c.target} | ${c.measured} | ${c.pass ? "yes" : "**no**"} |`),
+    "",
+    "Opus against raw PCM (in-process, speech-like signal; see bench/opus_cost.ts):",
+    "",
+    opusCostTable(opus),
     "",
     "```json",
     JSON.stringify({ ...summary, results: undefined }, null, 2),

@@ -39,6 +39,8 @@ export interface AppOptions {
   metrics: ServiceMetrics;
   /** Bearer token that alone opens `/metrics` (for scrapers); else normal access control. */
   metricsToken?: string;
+  /** Whether pages that ask get the agent's voice as Opus (default true). */
+  opusDownlink?: boolean;
   /** Injected so tests control time for rate limits. */
   now?: () => number;
 }
@@ -181,7 +183,9 @@ export function createApp(options: AppOptions): Hono {
     async (c) => {
       const id = c.req.valid("param").session_id;
       const query = c.req.valid("query");
-      if (query.codec === "opus") await loadOpus();
+      // With OPUS_DOWNLINK off the agent's voice goes as PCM even to pages that ask.
+      const codec = options.opusDownlink === false ? "pcm" : query.codec;
+      if (codec === "opus") await loadOpus();
       const isAudio = query.is_audio === "true";
       // EventSource sends the header on its own reconnects; a page that opens
       // a new EventSource (a mode switch) passes the query parameter.
@@ -191,7 +195,7 @@ export function createApp(options: AppOptions): Hono {
         token: presentedToken(c, id),
         lastEventId,
         client: client(c),
-        codec: query.codec,
+        codec,
       });
       setCookie(c, cookieName(id), session.token, {
         httpOnly: true,

@@ -195,6 +195,8 @@ export class BrowserSession {
         token: this.token,
         is_audio: this.#isAudio,
         codec: this.#codec,
+        // Microphone audio may come as either, whatever the agent's voice goes as.
+        upload_codecs: ["pcm", "opus"],
       }),
     });
     this.#deliveredId = resumeFrom;

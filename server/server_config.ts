@@ -20,6 +20,8 @@ export interface ServerConfig {
   metricsToken?: string;
   /** For the estimated-cost metric. */
   prices: TokenPrices;
+  /** Send the agent's voice as Opus to pages that ask (`codec=opus`); else PCM to all. */
+  opusDownlink: boolean;
   /** Redis that keeps sessions' state for failover (`REDIS_URL`); memory without it. */
   redisUrl?: string;
 }
@@ -61,6 +63,7 @@ export function serverConfig(
     logLevel: logLevel as LogLevel,
     logFormat: logFormat(env.LOG_FORMAT),
     metricsToken: env.METRICS_TOKEN || undefined,
+    opusDownlink: !/^(0|false|off)$/i.test(env.OPUS_DOWNLINK ?? ""),
     redisUrl: redisUrl(env.REDIS_URL),
     prices: {
       inputPerMillion: price(env, "PRICE_INPUT_PER_MTOK", 3),

@@ -190,3 +190,19 @@ Deno.test("a client that asks for nothing gets the agent's PCM byte for byte", a
   assert.deepEqual(await sse.nextJson(), { turn_complete: true, interrupted: false });
   await sse.close();
 });
+
+Deno.test("with OPUS_DOWNLINK=0 the agent's voice goes as PCM, while Opus from the microphone is still taken", async () => {
+  await using h = startHarness({ OPUS_DOWNLINK: "0" });
+  const { sse, session, headers } = await openStream(h, "uplink-only", "is_audio=true&codec=opus");
+  assert.equal(session.codec, "pcm");
+  assert.deepEqual(session.upload_codecs, ["pcm", "opus"]);
+  const source = tone(440, 16_000, 0.2);
+  const response = await h.send("uplink-only", opusBody(microphonePackets(source)), headers);
+  assert.equal(response.status, 200);
+  await response.body?.cancel();
+  assert.equal((await receivedPcm(h, source.length)).length, source.length);
+  const upstream = await h.fake.connection(0);
+  upstream.audio(new Uint8Array(960));
+  assert.equal((await sse.nextJson()).mime_type, "audio/pcm");
+  await sse.close();
+});

@@ -70,8 +70,10 @@ let connected = false;
 let fatalError = false;
 /** Last upload error shown, so one failure is not repeated 20 times a second. */
 let lastUploadError = /** @type {string | null} */ (null);
-/** What the server said it sends (`event: session`); the microphone uploads the same. */
+/** How the server said it sends the agent's voice (`event: session`). */
 let serverCodec = /** @type {"pcm" | "opus"} */ ("pcm");
+/** How the microphone goes up: Opus when this page asked for it and the server takes it. */
+let uploadCodec = /** @type {"pcm" | "opus"} */ ("pcm");
 
 const voice = new VoiceSession({
   audioElement: $("agentAudio"),
@@ -80,7 +82,7 @@ const voice = new VoiceSession({
     log.add("out", `POST /send ${mimeType}`, { bytes: audio.byteLength });
     return api.send({ mime_type: mimeType, data: bytesToBase64(audio) });
   },
-  upCodec: () => ({ codec: serverCodec, bitrate: bitrateFromUrl(location.href) }),
+  upCodec: () => ({ codec: uploadCodec, bitrate: bitrateFromUrl(location.href) }),
   onUploadResult: (error) => {
     if (error && error !== lastUploadError) view.error(`Audio not sent: ${error}`);
     lastUploadError = error;
@@ -136,6 +138,12 @@ const handlers = {
     if (typeof data.token === "string") api.setToken(data.token);
     serverCodec = data.codec === "opus" ? "opus" : "pcm";
     body.dataset.codec = serverCodec;
+    // The server may take Opus from the microphone while sending its voice as
+    // PCM (OPUS_DOWNLINK=0); upload Opus whenever this page asked and it takes it.
+    uploadCodec = stream.codec === "opus" && Array.isArray(data.upload_codecs) &&
+        data.upload_codecs.includes("opus")
+      ? "opus"
+      : "pcm";
   },
   message(data) {
     if (data.interrupted) return onInterrupted();

@@ -58,6 +58,11 @@ export class EventStream {
     this.#handlers = handlers;
   }
 
+  /** The codec this page asks for (`codec=opus`), whatever the server answered. */
+  get codec() {
+    return this.#codec;
+  }
+
   /** The id of the last event received ("" before any). */
   get lastEventId() {
     return this.#lastEventId;
