@@ -22,14 +22,19 @@ export async function spokenWav(text: string): Promise<string> {
 }
 
 /** The WAV as 16 kHz mono 16-bit samples, converted by sox (a reference resampler). */
-export async function wavAt16k(wav: string): Promise<Int16Array> {
+export function wavAt16k(wav: string): Promise<Int16Array> {
+  return wavAt(wav, 16_000);
+}
+
+/** The WAV as mono 16-bit samples at `rate`, converted by sox. */
+export async function wavAt(wav: string, rate: number): Promise<Int16Array> {
   const { success, stdout, stderr } = await new Deno.Command("sox", {
     args: [
       wav,
       "-t",
       "raw",
       "-r",
-      "16000",
+      String(rate),
       "-c",
       "1",
       "-b",

@@ -10,6 +10,7 @@ import { Buffer } from "node:buffer";
 import * as wasmOpus from "@evan/opus/wasm/index.mjs";
 import { OpusCodec } from "../server/opus_codec.ts";
 import { frameOpusPackets, parseOpusFrames } from "../server/opus_framing.ts";
+import { bestAlignment, envelope, samples, spokenWav, wavAt, wavAt16k } from "./browser_audio.ts";
 import { dominantHz, rms, tone } from "./pcm_tone.ts";
 import { fromBase64, toBase64 } from "./fake_live_server.ts";
 import { type Harness, startHarness } from "./service_harness.ts";
@@ -204,5 +205,34 @@ Deno.test("with OPUS_DOWNLINK=0 the agent's voice goes as PCM, while Opus from t
   const upstream = await h.fake.connection(0);
   upstream.audio(new Uint8Array(960));
   assert.equal((await sse.nextJson()).mime_type, "audio/pcm");
+  await sse.close();
+});
+
+Deno.test("spoken words survive the server's Opus encoding: same envelope, no gaps", async () => {
+  const wav = await spokenWav("The museums of Paris open at nine in the morning.");
+  if (!wav) return console.warn("Skipping: espeak-ng is not installed.");
+  const voice = await wavAt(wav, 24_000);
+  const reference = await wavAt16k(wav);
+  await Deno.remove(wav);
+  await using h = startHarness();
+  const { sse } = await openStream(h, "speech-down", "is_audio=true&codec=opus");
+  const upstream = await h.fake.connection(0);
+  const bytes = new Uint8Array(voice.buffer, voice.byteOffset, voice.byteLength);
+  for (let at = 0; at < bytes.length; at += 1920) upstream.audio(bytes.subarray(at, at + 1920));
+  upstream.turnComplete();
+  const packets: Uint8Array[] = [];
+  for (;;) {
+    const event = await sse.nextJson();
+    if (event.turn_complete) break;
+    packets.push(...parseOpusFrames(fromBase64(event.data)).packets);
+  }
+  const decoder = new OpusCodec();
+  const decoded = samples(decoder.decode(packets));
+  decoder.close();
+  // Every 20 ms of speech came back: the last partial frame is padded, nothing dropped.
+  assert.ok(Math.abs(decoded.length - reference.length) <= 320, `${decoded.length} samples`);
+  const { score } = bestAlignment(envelope(decoded), envelope(reference).subarray(0, -2));
+  assert.ok(score >= 0.9, `envelope correlation ${score.toFixed(3)}`);
+  console.log(`down, spoken words through Opus: envelope correlation ${score.toFixed(3)}`);
   await sse.close();
 });
