@@ -7,7 +7,6 @@
  * what the pages missed, while the other sessions keep talking.
  */
 import assert from "node:assert/strict";
-import { type Service, startService } from "../main.ts";
 import { createLogger } from "../server/logger.ts";
 import { RedisSessionStore } from "../server/redis_session_store.ts";
 import { type FakeLiveConnection, FakeLiveServer } from "./fake_live_server.ts";
@@ -18,6 +17,7 @@ import {
   ownerOf,
   type Page,
   post,
+  startInstance,
 } from "./load_balanced_page.ts";
 import { freePort, skipNginxTests, startNginx } from "./nginx.ts";
 import type { Nginx } from "./nginx.ts";
@@ -26,21 +26,6 @@ import { skipRedisTests, startRedis } from "./redis.ts";
 const ignore = skipNginxTests() || skipRedisTests();
 
 const SESSIONS = 10;
-
-/** One instance as an operator runs it behind nginx, sharing sessions through Redis. */
-function startInstance(fake: FakeLiveServer, redisUrl: string): Service {
-  return startService({
-    GOOGLE_API_KEY: "test-key",
-    GOOGLE_GEMINI_BASE_URL: fake.url,
-    PORT: "0",
-    LOG_LEVEL: "error",
-    TRUST_PROXY: "1",
-    SHUTDOWN_TIMEOUT_MS: "3000",
-    RATE_LIMIT_CLIENT_RPS: "10000",
-    MAX_SESSIONS_PER_CLIENT: "1000",
-    REDIS_URL: redisUrl,
-  });
-}
 
 /** Which Live connection each question reached. */
 const askedOn = new Map<string, FakeLiveConnection>();
@@ -84,7 +69,10 @@ Deno.test({
 }, async (t) => {
   const redis = await startRedis();
   const fake = FakeLiveServer.start({ onSession: (c) => void answerQuestions(c) });
-  const instances = [startInstance(fake, redis.url), startInstance(fake, redis.url)];
+  const instances = [
+    startInstance(fake, { REDIS_URL: redis.url }),
+    startInstance(fake, { REDIS_URL: redis.url }),
+  ];
   const ports = instances.map((s) => s.server.addr.port) as [number, number];
   const listenPort = freePort();
   const nginx = await startNginx(await deployedConfig(listenPort, ports), listenPort);

@@ -5,7 +5,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Service } from "../main.ts";
+import { type Service, startService } from "../main.ts";
+import type { FakeLiveServer } from "./fake_live_server.ts";
 import type { Nginx } from "./nginx.ts";
 import { SseClient, type SseEvent } from "./sse_client.ts";
 
@@ -83,4 +84,20 @@ export function ownerOf(instances: Service[], id: string): number {
   const owners = instances.flatMap((s, i) => s.registry.get(id) ? [i] : []);
   assert.equal(owners.length, 1, `session ${id} lives on instances ${owners}`);
   return owners[0];
+}
+
+/** One instance as an operator runs it behind nginx (`TRUST_PROXY=1`), plus `env`. */
+export function startInstance(fake: FakeLiveServer, env: Record<string, string> = {}): Service {
+  return startService({
+    GOOGLE_API_KEY: "test-key",
+    GOOGLE_GEMINI_BASE_URL: fake.url,
+    PORT: "0",
+    LOG_LEVEL: "error",
+    TRUST_PROXY: "1",
+    SHUTDOWN_TIMEOUT_MS: "3000",
+    // Every test session comes from 127.0.0.1.
+    RATE_LIMIT_CLIENT_RPS: "10000",
+    MAX_SESSIONS_PER_CLIENT: "1000",
+    ...env,
+  });
 }

@@ -5,7 +5,6 @@
  * instance shuts down its pages reconnect to the survivor.
  */
 import assert from "node:assert/strict";
-import { type Service, startService } from "../main.ts";
 import { type FakeLiveConnection, FakeLiveServer } from "./fake_live_server.ts";
 import {
   deployedConfig,
@@ -14,6 +13,7 @@ import {
   ownerOf,
   type Page,
   post,
+  startInstance,
 } from "./load_balanced_page.ts";
 import { freePort, type Nginx, skipNginxTests, startNginx } from "./nginx.ts";
 
@@ -22,21 +22,6 @@ const ignore = skipNginxTests();
 const SESSIONS = 20;
 /** How long the fake agent waits between the two halves of an answer. */
 const SECOND_HALF_AFTER_MS = 500;
-
-/** One instance as an operator runs it behind nginx (`TRUST_PROXY=1`). */
-function startInstance(fake: FakeLiveServer): Service {
-  return startService({
-    GOOGLE_API_KEY: "test-key",
-    GOOGLE_GEMINI_BASE_URL: fake.url,
-    PORT: "0",
-    LOG_LEVEL: "error",
-    TRUST_PROXY: "1",
-    SHUTDOWN_TIMEOUT_MS: "3000",
-    // Every test session comes from 127.0.0.1.
-    RATE_LIMIT_CLIENT_RPS: "10000",
-    MAX_SESSIONS_PER_CLIENT: "1000",
-  });
-}
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
