@@ -14,7 +14,7 @@ import {
   spokenWav,
   wavAt16k,
 } from "./browser_audio.ts";
-import { openClient, playerCounter, waitUntil } from "./browser_page.ts";
+import { openClient, playerCounter, startVoice, waitUntil } from "./browser_page.ts";
 import { fromBase64 } from "./fake_live_server.ts";
 import { startHarness } from "./service_harness.ts";
 
@@ -39,9 +39,7 @@ Deno.test({
         const body = JSON.parse(request.postData() ?? "{}");
         posted.push({ at: performance.now(), chars: body.data?.length ?? 0, mime: body.mime_type });
       });
-      await page.waitForSelector("body[data-state=open][data-codec=opus]");
-      await page.click("#startAudioButton");
-      await page.waitForSelector("body[data-mode=audio][data-state=open][data-codec=opus]");
+      await startVoice(page, "opus");
 
       const voice = await h.fake.connection(1);
       const source = await wavAt16k(wav);

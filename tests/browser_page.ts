@@ -96,3 +96,14 @@ export async function waitUntil(
 export async function playerCounter(page: Page, name: string): Promise<number> {
   return Number(await page.getAttribute("#speaking", `data-${name}`) ?? NaN);
 }
+
+/**
+ * Clicks Start Audio once the stream is open and waits until the page is in
+ * voice mode, with the stream reopened (and, when given, on that codec).
+ */
+export async function startVoice(page: Page, codec?: "pcm" | "opus"): Promise<void> {
+  const onCodec = codec ? `[data-codec=${codec}]` : "";
+  await page.waitForSelector(`body[data-state=open]${onCodec}`);
+  await page.click("#startAudioButton");
+  await page.waitForSelector(`body[data-mode=audio][data-state=open]${onCodec}`);
+}

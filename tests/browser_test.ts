@@ -14,7 +14,13 @@ import {
   spokenWav,
   wavAt16k,
 } from "./browser_audio.ts";
-import { openClient, playerCounter, screenshotBothWidths, waitUntil } from "./browser_page.ts";
+import {
+  openClient,
+  playerCounter,
+  screenshotBothWidths,
+  startVoice,
+  waitUntil,
+} from "./browser_page.ts";
 import { startRestartableService } from "./browser_restartable_service.ts";
 import { type FakeLiveConnection, fromBase64 } from "./fake_live_server.ts";
 import { startHarness } from "./service_harness.ts";
@@ -139,9 +145,7 @@ Deno.test({
     try {
       // Raw PCM, as without WebCodecs (tests/browser_opus_test.ts runs voice with Opus).
       const { page, problems } = await openClient(browser, h.baseUrl, { query: "?codec=pcm" });
-      await page.waitForSelector("body[data-state=open]");
-      await page.click("#startAudioButton");
-      await page.waitForSelector("body[data-mode=audio][data-state=open]");
+      await startVoice(page);
       assert.equal(await page.textContent("#startAudioButton"), "Stop Audio");
       assert.equal(await page.getAttribute("#startAudioButton", "aria-pressed"), "true");
 
@@ -246,9 +250,7 @@ Deno.test({
     try {
       // Raw PCM, as without WebCodecs (tests/browser_opus_test.ts runs voice with Opus).
       const { page, problems } = await openClient(browser, h.baseUrl, { query: "?codec=pcm" });
-      await page.waitForSelector("body[data-state=open]");
-      await page.click("#startAudioButton");
-      await page.waitForSelector("body[data-mode=audio][data-state=open]");
+      await startVoice(page);
       const voice = await h.fake.connection(1);
 
       // 6 s of a tone, streamed faster than real time as the model does.
