@@ -1,4 +1,5 @@
 import { type AgentCatalog, AGENTS, DEFAULT_AGENT } from "./agent_catalog.ts";
+import { envInteger } from "./env_integer.ts";
 import { geminiCredentials } from "./gemini_credentials.ts";
 import type { GeminiLiveOptions } from "./gemini_live_connector.ts";
 import { DEFAULT_VOICE } from "./live_connect_params.ts";
@@ -39,28 +40,13 @@ export function agentConfig(
     voice: env.GEMINI_VOICE || DEFAULT_VOICE,
     baseUrl: (vertex ? env.GOOGLE_VERTEX_BASE_URL : env.GOOGLE_GEMINI_BASE_URL) ||
       undefined,
-    connectTimeoutMs: positiveInteger(env, "LIVE_CONNECT_TIMEOUT_MS", 15_000),
+    connectTimeoutMs: envInteger(env, "LIVE_CONNECT_TIMEOUT_MS", 15_000, 1),
     compression: {
-      triggerTokens: positiveInteger(env, "CONTEXT_TRIGGER_TOKENS", 25_600),
-      targetTokens: positiveInteger(env, "CONTEXT_TARGET_TOKENS", 12_800),
+      triggerTokens: envInteger(env, "CONTEXT_TRIGGER_TOKENS", 25_600, 1),
+      targetTokens: envInteger(env, "CONTEXT_TARGET_TOKENS", 12_800, 1),
     },
     retry: DEFAULT_RETRY_POLICY,
     // About four minutes of 16 kHz audio as base64: enough for any reconnect.
     maxQueuedBytes: 10 << 20,
   };
-}
-
-function positiveInteger(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback: number,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) === 0) {
-    throw new RangeError(
-      `Cannot read config: \`${name}\` must be a positive integer, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return Number(raw);
 }

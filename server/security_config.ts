@@ -1,4 +1,4 @@
-import { envInteger } from "./env_integer.ts";
+import { envInteger } from "../agent/env_integer.ts";
 
 /** Who may use the service and how much, read once at start-up. */
 export interface SecurityConfig {

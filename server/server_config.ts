@@ -1,5 +1,5 @@
 import type { SessionLimits } from "./browser_session.ts";
-import { envInteger } from "./env_integer.ts";
+import { envInteger } from "../agent/env_integer.ts";
 import { LOG_LEVELS, type LogFormat, type LogLevel } from "./logger.ts";
 import type { TokenPrices } from "./service_metrics.ts";
 
