@@ -133,11 +133,10 @@ export function createApp(options: AppOptions): Hono {
     }));
   }
   app.use(originGuard(security));
-  app.use("/events/*", rateLimited((c) => client(c), clientLimit));
-  app.use("/send/*", rateLimited((c) => client(c), clientLimit));
-  app.use("/interrupt/*", rateLimited((c) => client(c), clientLimit));
-  app.use("/tools/*", rateLimited((c) => client(c), clientLimit));
-  app.use("/login", rateLimited((c) => client(c), clientLimit));
+  const perClient = rateLimited(client, clientLimit);
+  for (const path of ["/events/*", "/send/*", "/interrupt/*", "/tools/*", "/login"]) {
+    app.use(path, perClient);
+  }
   const serveMetrics = async (c: Context) =>
     c.text(await metrics.registry.metrics(), 200, {
       "Content-Type": metrics.registry.contentType,
