@@ -34,6 +34,8 @@ const LoginBody = z.object({ token: z.string().min(1).max(1024) });
  */
 export function accessControl(options: AccessOptions): {
   middleware: MiddlewareHandler;
+  /** Whether a request to an API path may pass, as the middleware decides it. */
+  granted: (c: Context) => boolean;
   login: (c: Context) => Promise<Response>;
 } {
   const { accessToken, trustedUserHeader } = options;
@@ -41,17 +43,23 @@ export function accessControl(options: AccessOptions): {
     ? createHmac("sha256", accessToken).update("gemini-live-search access").digest("base64url")
     : "";
 
+  const tokenPresented = (c: Context): boolean => {
+    const bearer = c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1];
+    const cookie = getCookie(c, COOKIE);
+    return (bearer !== undefined && tokensMatch(bearer, accessToken!)) ||
+      (cookie !== undefined && tokensMatch(cookie, cookieValue));
+  };
+  const granted = (c: Context): boolean =>
+    (!trustedUserHeader || !!c.req.header(trustedUserHeader)) &&
+    (!accessToken || tokenPresented(c));
+
   const middleware: MiddlewareHandler = async (c, next) => {
     if (PUBLIC_PATH.test(c.req.path)) return next();
     if (trustedUserHeader && !c.req.header(trustedUserHeader)) {
       throw new HttpError(401, `Sign in first: the \`${trustedUserHeader}\` header is missing`);
     }
     if (accessToken) {
-      const bearer = c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1];
-      const cookie = getCookie(c, COOKIE);
-      const granted = (bearer !== undefined && tokensMatch(bearer, accessToken)) ||
-        (cookie !== undefined && tokensMatch(cookie, cookieValue));
-      if (!granted) {
+      if (!tokenPresented(c)) {
         if (c.req.method === "GET" && c.req.path === "/") return c.redirect("/login", 302);
         c.header("WWW-Authenticate", 'Bearer realm="gemini-live-search"');
         throw new HttpError(401, "An access token is required (Authorization: Bearer …)");
@@ -76,5 +84,5 @@ export function accessControl(options: AccessOptions): {
     return c.json({ status: "ok" });
   };
 
-  return { middleware, login };
+  return { middleware, granted, login };
 }

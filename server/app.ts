@@ -4,23 +4,23 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
 import { bearerAuth } from "hono/bearer-auth";
 import { cors } from "hono/cors";
-import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { z } from "zod";
 import { accessControl } from "./access_control.ts";
 import type { BrowserSession } from "./browser_session.ts";
 import { clientAddress, publicOrigin } from "./client_address.ts";
+import { errorResponse } from "./error_response.ts";
 import { HttpError } from "./http_error.ts";
 import type { InFlightRequests } from "./in_flight_requests.ts";
 import type { Logger } from "./logger.ts";
-import { originGuard } from "./origin_guard.ts";
+import { originGuard, originRefusal } from "./origin_guard.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { SecurityConfig } from "./security_config.ts";
 import { securityHeaders } from "./security_headers.ts";
 import type { ServiceMetrics } from "./service_metrics.ts";
 import { loadOpus } from "./opus_codec.ts";
-import { parseSendRequest } from "./send_request.ts";
-import { ServerSentEventStream } from "./server_sent_event.ts";
+import { sendDelivery } from "./send_delivery.ts";
+import { sendFastLane } from "./send_fast_lane.ts";
 import type { SessionRegistry } from "./session_registry.ts";
 import { tokensMatch } from "./session_token.ts";
 import { staticFiles } from "./static_files.ts";
@@ -44,9 +44,6 @@ export interface AppOptions {
   /** Injected so tests control time for rate limits. */
   now?: () => number;
 }
-
-/** 16 kHz, 16-bit mono. */
-const PCM_BYTES_PER_SECOND = 32_000;
 
 const SessionParam = z.object({
   session_id: z.string().regex(
@@ -93,33 +90,38 @@ export function createApp(options: AppOptions): Hono {
   const access = accessControl({ ...security, isHttps });
   const clientLimit = limiter(security.clientRequestsPerSecond, options.now);
   const sessionLimit = limiter(security.sessionRequestsPerSecond, options.now);
-  const frameLimit = limiter(security.imageFramesPerSecond, options.now);
-  const audioLimit = new RateLimiter({
-    ratePerSecond: security.audioSecondsPerMinute / 60,
-    burst: security.audioSecondsPerMinute,
-    now: options.now,
-  });
+  const deliver = sendDelivery({ security, metrics, now: options.now });
+  const ownedSession = (c: Context) => {
+    const id = c.req.param("session_id") ?? "";
+    const session = registry.get(id);
+    const token = presentedToken(c, id);
+    return session && token && tokensMatch(token, session.token) ? session : undefined;
+  };
 
-  app.onError(async (error, c) => {
-    if (error instanceof HttpError) {
-      if (error.retryAfterSeconds) c.header("Retry-After", String(error.retryAfterSeconds));
-      return c.json({ error: error.message }, error.status);
-    }
-    if (error instanceof HTTPException) {
-      const response = error.getResponse();
-      for (const name of ["WWW-Authenticate", "Retry-After"]) {
-        const value = response.headers.get(name);
-        if (value) c.header(name, value);
-      }
-      // Hono's middleware put their message in the response body, as plain text.
-      const message = error.message || (await response.text()) || response.statusText;
-      return c.json({ error: message }, error.status);
-    }
-    logger.error(`${c.req.method} ${c.req.path}: ${error.stack ?? error}`);
-    return c.json({ error: "Internal server error" }, 500);
-  });
+  app.onError((error, c) => errorResponse(error, c, logger));
   app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404));
 
+  // Ahead of the middleware: a page's audio chunks skip the chain (see send_fast_lane.ts).
+  app.post(
+    "/send/:session_id",
+    sendFastLane({
+      registry,
+      maxBodyBytes,
+      cors: security.allowedOrigins.length > 0,
+      originRefusal: (c) => originRefusal(c, security),
+      granted: access.granted,
+      ownedSession,
+      rateLimit: (c, session) => {
+        throttle(clientLimit, client(c));
+        throttle(sessionLimit, session.id);
+      },
+      deliver,
+      isHttps,
+      inFlight,
+      metrics,
+      logger,
+    }),
+  );
   app.use(inFlight.middleware);
   app.use(requestId());
   app.use(metrics.httpMetrics);
@@ -205,7 +207,7 @@ export function createApp(options: AppOptions): Hono {
       logger.child({ session_id: id, request_id: c.get("requestId") })
         .info(`stream opened (${isAudio ? "audio" : "text"})`);
       return c.body(
-        stream.pipeThrough(new ServerSentEventStream((bytes) => metrics.sseBytes(bytes))),
+        stream,
         200,
         {
           "Content-Type": "text/event-stream; charset=utf-8",
@@ -231,63 +233,7 @@ export function createApp(options: AppOptions): Hono {
       const body = await c.req.text().catch((cause) => {
         throw new HttpError(400, "Cannot send: the body could not be read", { cause });
       });
-      const received = performance.now();
-      metrics.postBytes(body.length);
-      const parsed = parseSendRequest(body);
-      if (parsed.mimeType === "text/plain" && parsed.data.length > security.maxTextChars) {
-        throw new HttpError(
-          413,
-          `Cannot send: the text has ${parsed.data.length} characters; the limit is ${security.maxTextChars}`,
-        );
-      }
-      if (parsed.mimeType === "audio/pcm" || parsed.mimeType === "audio/opus") {
-        // Opus counts what it decodes to, read from the packets' headers before decoding.
-        const seconds = parsed.mimeType === "audio/opus"
-          ? parsed.seconds
-          : parsed.bytes / PCM_BYTES_PER_SECOND;
-        if (seconds > security.maxAudioSecondsPerPost) {
-          throw new HttpError(
-            413,
-            `Cannot send: ${
-              seconds.toFixed(1)
-            } s of audio in one request; the limit is ${security.maxAudioSecondsPerPost} s`,
-          );
-        }
-        const wait = audioLimit.take(session.id, seconds);
-        if (wait > 0) {
-          throw new HttpError(
-            429,
-            `Cannot send: more than ${security.audioSecondsPerMinute} s of audio per minute`,
-            { retryAfterSeconds: Math.ceil(wait / 1000) },
-          );
-        }
-      }
-      if (parsed.mimeType === "image/jpeg") {
-        if (parsed.bytes > security.maxImageBytes) {
-          throw new HttpError(
-            413,
-            `Cannot send: the image has ${parsed.bytes} bytes; the limit is ${security.maxImageBytes}`,
-          );
-        }
-        const wait = frameLimit.take(session.id);
-        if (wait > 0) {
-          throw new HttpError(
-            429,
-            `Cannot send: more than ${security.imageFramesPerSecond} frames per second`,
-            { retryAfterSeconds: Math.ceil(wait / 1000) },
-          );
-        }
-      }
-      // The agent takes 16 kHz PCM: Opus is decoded here, with the session's decoder.
-      if (parsed.mimeType === "audio/opus") await loadOpus();
-      const request = parsed.mimeType === "audio/opus"
-        ? { mimeType: "audio/pcm" as const, ...session.decodeOpus(parsed.packets) }
-        : parsed;
-      session.send(request);
-      if (request.mimeType === "audio/pcm") {
-        metrics.audioSeconds("in", request.bytes / PCM_BYTES_PER_SECOND);
-      }
-      metrics.relayTime("up", (performance.now() - received) / 1000);
+      await deliver(session, body);
       return c.json({ status: "sent" });
     },
   );
@@ -335,14 +281,19 @@ function limiter(perSecond: number, now?: () => number): RateLimiter {
 /** Answers 429 with `Retry-After` when `key`'s requests exceed `limiter`'s rate. */
 function rateLimited(key: (c: Context) => string, limiter: RateLimiter): MiddlewareHandler {
   return async (c, next) => {
-    const wait = limiter.take(key(c));
-    if (wait > 0) {
-      throw new HttpError(429, "Too many requests; slow down", {
-        retryAfterSeconds: Math.ceil(wait / 1000),
-      });
-    }
+    throttle(limiter, key(c));
     await next();
   };
+}
+
+/** Spends one of `key`'s requests, or throws 429 with `Retry-After`. */
+function throttle(limiter: RateLimiter, key: string): void {
+  const wait = limiter.take(key);
+  if (wait > 0) {
+    throw new HttpError(429, "Too many requests; slow down", {
+      retryAfterSeconds: Math.ceil(wait / 1000),
+    });
+  }
 }
 
 /** The session a POST names, once its token proved the caller owns it. */

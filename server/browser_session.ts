@@ -7,11 +7,11 @@ import { agentEventMessage, errorMessage, opusAudioMessage } from "./agent_event
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
 import { OpusCodec } from "./opus_codec.ts";
-import { type NumberedMessage, ReplayBuffer } from "./replay_buffer.ts";
+import { type NumberedMessage, ReplayBuffer, type SentEvent } from "./replay_buffer.ts";
 import type { SendRequest } from "./send_request.ts";
 import type { EndReason, SessionMetrics } from "./service_metrics.ts";
 import { startSessionSpan, startTurnSpan } from "./session_tracing.ts";
-import type { ServerSentEventMessage } from "./server_sent_event.ts";
+import { encodeServerSentEvent, type ServerSentEventMessage } from "./server_sent_event.ts";
 
 /** Limits and intervals of browser sessions, from the server config. */
 export interface SessionLimits {
@@ -77,11 +77,11 @@ export class BrowserSession {
   /** The secret that binds requests to the browser that opened the session. */
   readonly token: string;
   readonly #options: BrowserSessionOptions;
-  readonly #replay: ReplayBuffer;
+  readonly #replay: ReplayBuffer<SentEvent>;
   #isAudio: boolean;
   #lastId: number;
   #deliveredId: number;
-  #stream: ReadableStreamDefaultController<ServerSentEventMessage> | null = null;
+  #stream: ReadableStreamDefaultController<Uint8Array> | null = null;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #upstream: AgentSession | null = null;
   #fatal: string | null = null;
@@ -109,8 +109,14 @@ export class BrowserSession {
     this.#lastId = this.#deliveredId = options.firstEventId;
     this.#options = options;
     const { replayEvents, replayBytes } = options.limits;
-    this.#replay = new ReplayBuffer({ maxEvents: replayEvents, maxBytes: replayBytes });
-    for (const message of options.replayed ?? []) this.#replay.push(message);
+    this.#replay = new ReplayBuffer<SentEvent>({
+      maxEvents: replayEvents,
+      maxBytes: replayBytes,
+      size: (event) => event.frame.byteLength,
+    });
+    for (const message of options.replayed ?? []) {
+      this.#replay.push({ id: message.id, frame: encodeServerSentEvent(message), message });
+    }
     this.#handle = options.resumeHandle;
     this.#span = startSessionSpan(options.id, options.isAudio ? "audio" : "text");
     this.#watchLifetime();
@@ -123,13 +129,14 @@ export class BrowserSession {
 
   /**
    * What another instance needs to continue this session: its mode, the
-   * handle of its Gemini conversation, and its newest events (up to `count`).
+   * handle of its Gemini conversation, and its newest events (up to `count`;
+   * the agent's voice among them has no message).
    */
   durableState(count: number): {
     mode: "text" | "audio";
     handle?: string;
     lastEventId: number;
-    events: NumberedMessage[];
+    events: SentEvent[];
   } {
     return {
       mode: this.#isAudio ? "audio" : "text",
@@ -150,7 +157,7 @@ export class BrowserSession {
     isAudio: boolean,
     lastEventId?: number,
     codec: AudioCodec = "pcm",
-  ): ReadableStream<ServerSentEventMessage> {
+  ): ReadableStream<Uint8Array> {
     if (codec !== this.#codec) {
       this.#opus.reset();
       this.#codec = codec;
@@ -169,8 +176,10 @@ export class BrowserSession {
     const resumeFrom = lastEventId !== undefined && lastEventId <= this.#lastId
       ? lastEventId
       : this.#deliveredId;
-    let controller!: ReadableStreamDefaultController<ServerSentEventMessage>;
-    const stream = new ReadableStream<ServerSentEventMessage>({
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    // Frames are encoded as they are written, so the response reads bytes
+    // straight from here: no transform stream (and its promises) per event.
+    const stream = new ReadableStream<Uint8Array>({
       start: (c) => {
         controller = c;
       },
@@ -182,11 +191,11 @@ export class BrowserSession {
     }, {
       // Counted in bytes, so a page that stops reading is noticed by size.
       highWaterMark: this.#options.limits.streamBufferBytes,
-      size: (message) => (message.data?.length ?? 0) + 16,
+      size: (frame) => frame.byteLength,
     });
     this.#stream = controller;
     // The session event marks where this stream resumes; it is not replayed.
-    controller.enqueue({
+    this.#enqueue(controller, {
       event: "session",
       id: resumeFrom,
       retry: RECONNECT_MS,
@@ -211,7 +220,7 @@ export class BrowserSession {
       for (const message of missed) this.#write(message);
     }
     this.#heartbeat = setInterval(
-      () => this.#stream?.enqueue({ comment: "keep-alive" }),
+      () => this.#stream && this.#enqueue(this.#stream, { comment: "keep-alive" }),
       this.#options.limits.heartbeatMs,
     );
     if (this.#fatal) this.#emit(errorMessage(this.#fatal, true));
@@ -402,12 +411,12 @@ export class BrowserSession {
     }
     if (event.type === "audio" && this.#codec === "opus") {
       const framed = this.#opus.encode(event.data);
-      if (framed) this.#emit(opusAudioMessage(framed));
+      if (framed) this.#emit(opusAudioMessage(framed), { voice: true });
     } else {
       // A turn's last partial frame goes before its end; a barge-in drops it.
       if (event.type === "turn_complete") this.#flushOpus();
       if (event.type === "interrupted") this.#opus.reset();
-      this.#emit(agentEventMessage(event));
+      this.#emit(agentEventMessage(event), { voice: event.type === "audio" });
     }
     if (event.type === "turn_complete") this.#options.onChange?.(true);
     if (event.type === "usage") this.#spend(event.usage.totalTokens);
@@ -416,7 +425,7 @@ export class BrowserSession {
   /** Sends the agent's voice left over in the Opus encoder, padded to a frame. */
   #flushOpus(): void {
     const framed = this.#opus.flush();
-    if (framed) this.#emit(opusAudioMessage(framed));
+    if (framed) this.#emit(opusAudioMessage(framed), { voice: true });
   }
 
   /** Records how long the agent took to start answering the turn's first input. */
@@ -439,19 +448,25 @@ export class BrowserSession {
     this.#options.onEnd("token_budget");
   }
 
-  /** Numbers a message, keeps it for replay, and sends it if a page is reading. */
-  #emit(message: ServerSentEventMessage): void {
-    const numbered = { ...message, id: ++this.#lastId };
-    this.#replay.push(numbered);
-    this.#write(numbered);
+  /**
+   * Numbers a message, keeps it for replay, and sends it if a page is
+   * reading. The agent's `voice` is kept as bytes only (see {@link SentEvent}).
+   */
+  #emit(message: ServerSentEventMessage, { voice = false } = {}): void {
+    const numbered: NumberedMessage = { ...message, id: ++this.#lastId };
+    const event: SentEvent = { id: numbered.id, frame: encodeServerSentEvent(numbered) };
+    if (!voice) event.message = numbered;
+    this.#replay.push(event);
+    this.#write(event);
     this.#options.onChange?.(false);
   }
 
-  #write(message: NumberedMessage): void {
+  #write(event: SentEvent): void {
     const stream = this.#stream;
     if (!stream) return;
-    stream.enqueue(message);
-    this.#deliveredId = message.id;
+    this.#options.metrics?.sseBytes(event.frame.byteLength);
+    stream.enqueue(event.frame);
+    this.#deliveredId = event.id;
     if (stream.desiredSize !== null && stream.desiredSize < 0) {
       const { logger, limits } = this.#options;
       logger.warn(
@@ -461,6 +476,15 @@ export class BrowserSession {
       stream.error(new Error("The page stopped reading its event stream"));
       this.#detach();
     }
+  }
+
+  #enqueue(
+    stream: ReadableStreamDefaultController<Uint8Array>,
+    message: ServerSentEventMessage,
+  ): void {
+    const frame = encodeServerSentEvent(message);
+    this.#options.metrics?.sseBytes(frame.byteLength);
+    stream.enqueue(frame);
   }
 
   /** Forgets the current stream and starts the grace period. */

@@ -23,14 +23,17 @@ export class InFlightRequests {
   }
 
   /** Hono middleware that counts each request until its handler returns. */
-  readonly middleware: MiddlewareHandler = async (_c, next) => {
+  readonly middleware: MiddlewareHandler = (_c, next) => this.track(next);
+
+  /** Counts a request handled outside the middleware chain until `handle` settles. */
+  async track<T>(handle: () => Promise<T>): Promise<T> {
     this.#count++;
     try {
-      await next();
+      return await handle();
     } finally {
       if (--this.#count === 0) { for (const wake of this.#waiters.splice(0)) wake(); }
     }
-  };
+  }
 
   /** Resolves `true` once no request is in flight, or `false` after `timeoutMs`. */
   settled(timeoutMs: number): Promise<boolean> {

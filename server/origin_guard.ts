@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { publicOrigin } from "./client_address.ts";
 import { HttpError } from "./http_error.ts";
 
@@ -15,22 +15,33 @@ import { HttpError } from "./http_error.ts";
  * new Hono().use(originGuard({ allowedOrigins: [], trustProxy: false }));
  * ```
  */
-export function originGuard(
-  { allowedOrigins, trustProxy }: { allowedOrigins: string[]; trustProxy: boolean },
-): MiddlewareHandler {
+export function originGuard(options: OriginOptions): MiddlewareHandler {
   return async (c, next) => {
-    if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.method !== "OPTIONS") {
-      const origin = c.req.header("Origin");
-      const allowed = origin !== undefined &&
-        (origin === publicOrigin(c, trustProxy) || allowedOrigins.includes(origin));
-      const site = c.req.header("Sec-Fetch-Site");
-      if (origin !== undefined && !allowed) {
-        throw new HttpError(403, `Refused: requests from ${origin} are not allowed`);
-      }
-      if ((site === "cross-site" || site === "same-site") && !allowed) {
-        throw new HttpError(403, "Refused: cross-site requests are not allowed");
-      }
-    }
+    const refusal = originRefusal(c, options);
+    if (refusal) throw new HttpError(403, refusal);
     await next();
   };
+}
+
+/** Origins a request may come from, besides this server's own. */
+export interface OriginOptions {
+  allowedOrigins: string[];
+  /** Believe `X-Forwarded-Proto` / `X-Forwarded-Host` for this server's origin. */
+  trustProxy: boolean;
+}
+
+/** Why {@link originGuard} refuses the request, or `undefined` when it lets it pass. */
+export function originRefusal(
+  c: Context,
+  { allowedOrigins, trustProxy }: OriginOptions,
+): string | undefined {
+  if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return;
+  const origin = c.req.header("Origin");
+  const allowed = origin !== undefined &&
+    (origin === publicOrigin(c, trustProxy) || allowedOrigins.includes(origin));
+  if (origin !== undefined && !allowed) return `Refused: requests from ${origin} are not allowed`;
+  const site = c.req.header("Sec-Fetch-Site");
+  if ((site === "cross-site" || site === "same-site") && !allowed) {
+    return "Refused: cross-site requests are not allowed";
+  }
 }

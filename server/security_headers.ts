@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 
 const policy: NonNullable<Parameters<typeof secureHeaders>[0]> = {
@@ -49,4 +49,22 @@ const overHttp = secureHeaders({ ...policy, strictTransportSecurity: false });
  */
 export function securityHeaders(isHttps: (c: Context) => boolean): MiddlewareHandler {
   return (c, next) => (isHttps(c) ? overHttps : overHttp)(c, next);
+}
+
+/**
+ * The headers {@link securityHeaders} sets, as name/value pairs, for the few
+ * responses built outside the middleware chain (the `/send` fast lane): read
+ * off Hono's middleware itself, so the two cannot drift apart.
+ *
+ * @example
+ * ```ts
+ * const headers = await securityHeaderList(false);
+ * headers.find(([name]) => name === "x-frame-options"); // ["x-frame-options", "DENY"]
+ * ```
+ */
+export async function securityHeaderList(https: boolean): Promise<[string, string][]> {
+  const probe = new Hono()
+    .use(https ? overHttps : overHttp)
+    .get("/", (c) => c.body(null, 204));
+  return [...(await probe.request("/")).headers];
 }

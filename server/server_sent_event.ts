@@ -63,25 +63,3 @@ function singleLine(field: string, value: string): string {
   }
   return value;
 }
-
-/**
- * Turns messages into event-stream bytes, for `ReadableStream.pipeThrough`.
- *
- * @example
- * ```ts
- * const body = ReadableStream.from([{ data: "hi" }]).pipeThrough(new ServerSentEventStream());
- * new Response(body, { headers: { "content-type": "text/event-stream" } });
- * ```
- */
-export class ServerSentEventStream extends TransformStream<ServerSentEventMessage, Uint8Array> {
-  /** @param onBytes told the size of each encoded frame, e.g. for a bytes metric */
-  constructor(onBytes?: (bytes: number) => void) {
-    super({
-      transform: (message, controller) => {
-        const frame = encodeServerSentEvent(message);
-        onBytes?.(frame.length);
-        controller.enqueue(frame);
-      },
-    });
-  }
-}

@@ -1,9 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  encodeServerSentEvent,
-  type ServerSentEventMessage,
-  ServerSentEventStream,
-} from "./server_sent_event.ts";
+import { encodeServerSentEvent, type ServerSentEventMessage } from "./server_sent_event.ts";
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -68,28 +64,3 @@ for (const field of ["event", "id", "comment"] as const) {
     });
   }
 }
-
-Deno.test("ServerSentEventStream turns a stream of messages into concatenated frames", async () => {
-  const messages: ServerSentEventMessage[] = [
-    { comment: "hello" },
-    { event: "transcript", data: '{"text":"a"}' },
-    { data: "line 1\nline 2" },
-  ];
-  const body = ReadableStream.from(messages).pipeThrough(
-    new ServerSentEventStream(),
-  );
-  const text = await new Response(body).text();
-  assert.equal(
-    text,
-    ': hello\n\nevent: transcript\ndata: {"text":"a"}\n\ndata: line 1\ndata: line 2\n\n',
-  );
-});
-
-Deno.test("ServerSentEventStream emits one chunk per message", async () => {
-  const chunks = await Array.fromAsync(
-    ReadableStream.from([{ data: "a" }, { data: "b" }]).pipeThrough(
-      new ServerSentEventStream(),
-    ),
-  );
-  assert.deepEqual(chunks.map(decode), ["data: a\n\n", "data: b\n\n"]);
-});

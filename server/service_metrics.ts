@@ -11,6 +11,8 @@ export type EndReason =
   | "token_budget"
   | "shutdown";
 
+type HttpLabel = "method" | "status" | "ok" | "route";
+
 /** Prices for the cost estimate, in US dollars per million tokens. */
 export interface TokenPrices {
   inputPerMillion: number;
@@ -63,6 +65,8 @@ export class ServiceMetrics implements SessionMetrics, LiveObserver {
   readonly #cost: Counter;
   readonly #firstOutput: Histogram<"input">;
   readonly #relay: Histogram<"direction">;
+  readonly #httpDuration: Histogram<HttpLabel>;
+  readonly #httpTotal: Counter<HttpLabel>;
 
   #activeSessions: () => Record<"text" | "audio", number> = () => ({ text: 0, audio: 0 });
 
@@ -146,6 +150,23 @@ export class ServiceMetrics implements SessionMetrics, LiveObserver {
       registers,
     });
     this.httpMetrics = prometheus({ registry: this.registry }).registerMetrics;
+    this.#httpDuration = this.registry.getSingleMetric("http_request_duration_seconds") as never;
+    this.#httpTotal = this.registry.getSingleMetric("http_requests_total") as never;
+  }
+
+  /**
+   * Records a request answered outside Hono's middleware chain (the `/send`
+   * fast lane) in the series {@link httpMetrics} writes, with the same labels.
+   */
+  httpRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = {
+      method,
+      route,
+      status: String(status),
+      ok: String(status >= 200 && status < 300),
+    };
+    this.#httpDuration.observe(labels, seconds);
+    this.#httpTotal.inc(labels);
   }
 
   /** Where the active-sessions gauge reads its values at each scrape. */

@@ -2,7 +2,6 @@ import type { AgentConnector } from "../agent/agent_session.ts";
 import { type AudioCodec, BrowserSession, type SessionLimits } from "./browser_session.ts";
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
-import type { ServerSentEventMessage } from "./server_sent_event.ts";
 import type { EndReason, SessionMetrics } from "./service_metrics.ts";
 import { MemorySessionStore } from "./memory_session_store.ts";
 import { hashToken, type SessionStore, STORED_TAIL, storedTail } from "./session_store.ts";
@@ -102,7 +101,7 @@ export class SessionRegistry {
       lastEventId?: number;
       client?: string;
     },
-  ): Promise<{ session: BrowserSession; stream: ReadableStream<ServerSentEventMessage> }> {
+  ): Promise<{ session: BrowserSession; stream: ReadableStream<Uint8Array> }> {
     this.#refuseWhileDraining();
     let session = this.#sessions.get(id);
     let stored: StoredSession | undefined;

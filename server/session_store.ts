@@ -45,32 +45,29 @@ const AUDIO_LEFT_OUT = "audio not kept";
 
 /**
  * The part of a replay buffer worth storing: the newest events, at most
- * `maxEvents` and `maxBytes`, with the agent's voice left out (an id-only
- * comment keeps its place), since text and small events matter most.
+ * `maxEvents` and `maxBytes`, with the agent's voice (events without a
+ * message) left out and an id-only comment in its place, since text and small
+ * events matter most.
  *
  * @example
  * ```ts
- * storedTail([{ id: 1, data: "a" }, { id: 2, data: "b" }], { maxEvents: 1, maxBytes: 100 });
- * // [{ id: 2, data: "b" }]
+ * storedTail([{ id: 1, message: { id: 1, data: "a" } }, { id: 2 }]);
+ * // [{ id: 1, data: "a" }, { id: 2, comment: "audio not kept" }]
  * ```
  */
 export function storedTail(
-  events: readonly NumberedMessage[],
+  events: readonly { id: number; message?: NumberedMessage }[],
   { maxEvents, maxBytes } = STORED_TAIL,
 ): NumberedMessage[] {
   const tail: NumberedMessage[] = [];
   let bytes = 0;
   for (let i = events.length - 1; i >= 0 && tail.length < maxEvents; i--) {
-    const event = isAudio(events[i]) ? { id: events[i].id, comment: AUDIO_LEFT_OUT } : events[i];
+    const event = events[i].message ?? { id: events[i].id, comment: AUDIO_LEFT_OUT };
     bytes += (event.data?.length ?? 0) + (event.event?.length ?? 0) + 16;
     if (bytes > maxBytes) break;
     tail.push(event);
   }
   return tail.reverse();
-}
-
-function isAudio(event: NumberedMessage): boolean {
-  return event.data?.startsWith('{"mime_type":"audio/') ?? false;
 }
 
 /**

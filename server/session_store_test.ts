@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { hashToken, storedTail } from "./session_store.ts";
 
 Deno.test("the stored tail keeps the newest events within its bounds, in order", () => {
-  const events = Array.from({ length: 10 }, (_, i) => ({ id: i + 1, data: `"e${i + 1}"` }));
+  const events = Array.from(
+    { length: 10 },
+    (_, i) => ({ id: i + 1, message: { id: i + 1, data: `"e${i + 1}"` } }),
+  );
   assert.deepEqual(storedTail(events, { maxEvents: 3, maxBytes: 1000 }).map((e) => e.id), [
     8,
     9,
@@ -13,8 +16,11 @@ Deno.test("the stored tail keeps the newest events within its bounds, in order",
 });
 
 Deno.test("the stored tail leaves the agent's voice out but keeps ids contiguous", () => {
-  const audio = { id: 2, data: `{"mime_type":"audio/pcm","data":"${"A".repeat(10_000)}"}` };
-  const tail = storedTail([{ id: 1, data: "a" }, audio, { id: 3, data: "b" }]);
+  const tail = storedTail([
+    { id: 1, message: { id: 1, data: "a" } },
+    { id: 2 },
+    { id: 3, message: { id: 3, data: "b" } },
+  ]);
   assert.deepEqual(tail.map((e) => e.id), [1, 2, 3]);
   assert.equal(tail[1].data, undefined);
   assert.equal(tail[1].comment, "audio not kept");

@@ -1,0 +1,114 @@
+import type { BrowserSession } from "./browser_session.ts";
+import { HttpError } from "./http_error.ts";
+import { loadOpus } from "./opus_codec.ts";
+import { RateLimiter } from "./rate_limiter.ts";
+import type { SecurityConfig } from "./security_config.ts";
+import { parseSendRequest } from "./send_request.ts";
+import type { SessionMetrics } from "./service_metrics.ts";
+
+/** 16 kHz, 16-bit mono. */
+const PCM_BYTES_PER_SECOND = 32_000;
+
+/** What {@link sendDelivery} needs. */
+export interface SendDeliveryOptions {
+  security: Pick<
+    SecurityConfig,
+    | "maxTextChars"
+    | "maxAudioSecondsPerPost"
+    | "audioSecondsPerMinute"
+    | "maxImageBytes"
+    | "imageFramesPerSecond"
+  >;
+  metrics: Pick<SessionMetrics, "postBytes" | "audioSeconds" | "relayTime">;
+  /** Injected so tests control time for the audio and frame limits. */
+  now?: () => number;
+}
+
+/**
+ * The work of `POST /send/:session_id` once the caller owns the session:
+ * parses the body, applies the per-request and per-minute limits on text,
+ * audio and frames, decodes Opus, and hands the message to the session.
+ * Both routes to it (the full middleware chain and the fast lane) call this.
+ *
+ * @throws {HttpError} 400, 413, 415 or 429 for a body the limits refuse;
+ *   whatever {@link BrowserSession.send} throws.
+ *
+ * @example
+ * ```ts
+ * const deliver = sendDelivery({ security, metrics });
+ * await deliver(session, '{"mime_type":"text/plain","data":"Hi"}');
+ * ```
+ */
+export function sendDelivery(
+  { security, metrics, now }: SendDeliveryOptions,
+): (session: BrowserSession, body: string) => Promise<void> {
+  const frameLimit = new RateLimiter({
+    ratePerSecond: security.imageFramesPerSecond,
+    burst: security.imageFramesPerSecond * 2,
+    now,
+  });
+  const audioLimit = new RateLimiter({
+    ratePerSecond: security.audioSecondsPerMinute / 60,
+    burst: security.audioSecondsPerMinute,
+    now,
+  });
+  return async (session, body) => {
+    const received = performance.now();
+    metrics.postBytes(body.length);
+    const parsed = parseSendRequest(body);
+    if (parsed.mimeType === "text/plain" && parsed.data.length > security.maxTextChars) {
+      throw new HttpError(
+        413,
+        `Cannot send: the text has ${parsed.data.length} characters; the limit is ${security.maxTextChars}`,
+      );
+    }
+    if (parsed.mimeType === "audio/pcm" || parsed.mimeType === "audio/opus") {
+      // Opus counts what it decodes to, read from the packets' headers before decoding.
+      const seconds = parsed.mimeType === "audio/opus"
+        ? parsed.seconds
+        : parsed.bytes / PCM_BYTES_PER_SECOND;
+      if (seconds > security.maxAudioSecondsPerPost) {
+        throw new HttpError(
+          413,
+          `Cannot send: ${
+            seconds.toFixed(1)
+          } s of audio in one request; the limit is ${security.maxAudioSecondsPerPost} s`,
+        );
+      }
+      const wait = audioLimit.take(session.id, seconds);
+      if (wait > 0) {
+        throw new HttpError(
+          429,
+          `Cannot send: more than ${security.audioSecondsPerMinute} s of audio per minute`,
+          { retryAfterSeconds: Math.ceil(wait / 1000) },
+        );
+      }
+    }
+    if (parsed.mimeType === "image/jpeg") {
+      if (parsed.bytes > security.maxImageBytes) {
+        throw new HttpError(
+          413,
+          `Cannot send: the image has ${parsed.bytes} bytes; the limit is ${security.maxImageBytes}`,
+        );
+      }
+      const wait = frameLimit.take(session.id);
+      if (wait > 0) {
+        throw new HttpError(
+          429,
+          `Cannot send: more than ${security.imageFramesPerSecond} frames per second`,
+          { retryAfterSeconds: Math.ceil(wait / 1000) },
+        );
+      }
+    }
+    // The agent takes 16 kHz PCM: Opus is decoded here, with the session's decoder.
+    if (parsed.mimeType === "audio/opus") await loadOpus();
+    const request = parsed.mimeType === "audio/opus"
+      ? { mimeType: "audio/pcm" as const, ...session.decodeOpus(parsed.packets) }
+      : parsed;
+    session.send(request);
+    if (request.mimeType === "audio/pcm") {
+      metrics.audioSeconds("in", request.bytes / PCM_BYTES_PER_SECOND);
+    }
+    metrics.relayTime("up", (performance.now() - received) / 1000);
+  };
+}
