@@ -115,3 +115,16 @@ Deno.test("every caller of settled() is told when the last request finishes", as
   await response;
   assert.deepEqual(await Promise.all(waiting), [true, true]);
 });
+
+Deno.test("track() counts work done outside the chain until it settles, failed or not", async () => {
+  const inFlight = new InFlightRequests();
+  const gate = Promise.withResolvers<void>();
+  const done = inFlight.track(() => gate.promise.then(() => "answered"));
+  assert.equal(inFlight.count, 1);
+  const settled = inFlight.settled(1000);
+  gate.resolve();
+  assert.equal(await done, "answered");
+  assert.equal(await settled, true);
+  await assert.rejects(inFlight.track(() => Promise.reject(new Error("refused"))), /refused/);
+  assert.equal(inFlight.count, 0);
+});

@@ -100,3 +100,14 @@ Deno.test("replay is exact at every step while messages keep coming", () => {
     if (last > 0) assert.equal(buffer.since(last - 1), null, `after pushing ${id}`);
   }
 });
+
+Deno.test("events measured by their own size are bounded by those bytes", () => {
+  const buffer = new ReplayBuffer<{ id: number; frame: Uint8Array }>({
+    maxEvents: 100,
+    maxBytes: 250,
+    size: (event) => event.frame.byteLength,
+  });
+  for (let id = 1; id <= 5; id++) buffer.push({ id, frame: new Uint8Array(100) });
+  assert.deepEqual(buffer.since(3)?.map((event) => event.id), [4, 5]);
+  assert.equal(buffer.since(2), null);
+});

@@ -137,7 +137,7 @@ Deno.test("CORS stays closed unless ALLOWED_ORIGINS opens it, and never with *",
   assert.throws(() => startService({ ALLOWED_ORIGINS: "*", PORT: "0" }), /ALLOWED_ORIGINS/);
 });
 
-Deno.test("every response carries a strict CSP and the other security headers", async () => {
+Deno.test("pages and errors carry a strict CSP and the other security headers", async () => {
   await using h = startHarness();
   const page = await fetch(`${h.baseUrl}/`);
   await page.body?.cancel();
