@@ -18,6 +18,7 @@ import { MemorySessionStore } from "./server/memory_session_store.ts";
 import { RedisSessionStore } from "./server/redis_session_store.ts";
 import { ServiceMetrics } from "./server/service_metrics.ts";
 import { SessionRegistry } from "./server/session_registry.ts";
+import { enableTracing } from "./server/session_tracing.ts";
 
 /** A running service. */
 export interface Service {
@@ -126,6 +127,7 @@ if (import.meta.main) {
   // Libraries that read the environment themselves (google-auth-library for
   // Vertex AI) see .env too, as they would under `deno run --env-file`.
   for (const [name, value] of Object.entries(env)) Deno.env.set(name, value);
+  if (env.OTEL_DENO === "true") await enableTracing();
   let service: Service;
   try {
     service = startService(env);

@@ -7,7 +7,10 @@
  * at most about 60 s), `--sessions=10,100,200`, `--no-search`,
  * `--baseline-ws=ws|deno` (the baseline's upstream client),
  * `--relays=service,baseline` (which to run), `--cpu-prof=<dir>` (profile
- * the relays), `--json=<file>` (also write the summary there).
+ * the relays), `--json=<file>` (also write the summary there),
+ * `--window=<seconds>` (measure each scenario this long), `--pin` (the relay
+ * on CPU 1, the generator and the fake upstream on CPU 0, so they do not
+ * compete for caches and time slices: steadier figures on a 2-core machine).
  *
  * @module
  */
@@ -50,9 +53,21 @@ const { values: flags } = parseArgs({
     json: { type: "string" },
     relays: { type: "string", default: "service,baseline" },
     "cpu-prof": { type: "string" },
+    window: { type: "string" },
+    pin: { type: "boolean", default: false },
   },
 });
-const plan = flags.long ? LONG : SHORT;
+const plan = { ...(flags.long ? LONG : SHORT) };
+if (flags.window) {
+  plan.windowMs = Number(flags.window) * 1000;
+  plan.warmupMs = Math.max(plan.warmupMs, 2000);
+  plan.budgetMs = Math.max(plan.budgetMs, 10 * 60_000);
+}
+if (flags.pin) {
+  // Children (the fake upstream) inherit this; relays are pinned to CPU 1.
+  await new Deno.Command("taskset", { args: ["-p", "-c", "0", String(Deno.pid)], stdout: "null" })
+    .output();
+}
 const began = nowMs();
 /** A scenario's cost beyond its traffic: start, open, drain, stop. */
 const overheadMs = 2000;
@@ -66,6 +81,7 @@ function relay(kind: RelayKind, upstreamUrl: string): RelayOptions {
     upstreamUrl,
     baselineWs: flags["baseline-ws"] === "deno" ? "deno" : "ws",
     profileDir: flags["cpu-prof"],
+    cpu: flags.pin ? 1 : undefined,
   };
 }
 
@@ -112,6 +128,8 @@ try {
   const summary = {
     date: new Date().toISOString(),
     mode: flags.long ? "long" : "short",
+    windowSec: plan.windowMs / 1000,
+    pinned: flags.pin,
     machine: machineInfo(),
     baselineWs: flags["baseline-ws"],
     backgroundCpuBeforePct: backgroundCpu,
@@ -131,7 +149,9 @@ try {
     `## Results (${summary.mode} run, ${summary.date})`,
     "",
     `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Deno ${m.deno} (V8 ${m.v8}). ` +
-    `Baseline upstream client: ${summary.baselineWs}. Run took ${summary.durationSec} s.`,
+    `Baseline upstream client: ${summary.baselineWs}. ${plan.windowMs / 1000} s windows` +
+    `${flags.pin ? ", relay pinned to CPU 1, generator and fake upstream to CPU 0" : ""}. ` +
+    `Run took ${summary.durationSec} s.`,
     "",
     resultsTable(results),
     "",

@@ -25,6 +25,8 @@ export interface RelayOptions {
   baselineWs?: "ws" | "deno";
   /** Write a V8 CPU profile (`--cpu-prof`) into this folder. */
   profileDir?: string;
+  /** Run on this CPU only (`taskset`), away from the load generator. */
+  cpu?: number;
 }
 
 const ROOT = new URL("../", import.meta.url);
@@ -38,10 +40,14 @@ export async function startRelay(options: RelayOptions): Promise<RelayProcess> {
   const port = freePort();
   const script = options.kind === "service" ? "main.ts" : "bench/baseline_relay.ts";
   const started = nowMs();
+  const deno = [Deno.execPath(), "run", ...FLAGS, ...profile(options), script];
+  const command = options.cpu === undefined
+    ? deno
+    : ["taskset", "-c", String(options.cpu), ...deno];
   const child = new Deno.Command(
-    Deno.execPath(),
+    command[0],
     {
-      args: ["run", ...FLAGS, ...profile(options), script],
+      args: command.slice(1),
       cwd: ROOT,
       env: {
         GOOGLE_API_KEY: "bench-key",

@@ -85,7 +85,10 @@ function invalid(result: { success: boolean; error?: { issues: { message: string
 export function createApp(options: AppOptions): Hono {
   const { registry, logger, maxBodyBytes, security, staticRoot, inFlight, metrics } = options;
   const app = new Hono();
-  const isHttps = (c: Context) => publicOrigin(c, security.trustProxy).startsWith("https:");
+  // Without a proxy to believe, the request's own URL says it (no URL parse per POST).
+  const isHttps = security.trustProxy
+    ? (c: Context) => publicOrigin(c, true).startsWith("https:")
+    : (c: Context) => c.req.url.startsWith("https:");
   const client = (c: Context) => clientAddress(c, security.trustProxy);
   const access = accessControl({ ...security, isHttps });
   const clientLimit = limiter(security.clientRequestsPerSecond, options.now);

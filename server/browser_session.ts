@@ -91,8 +91,8 @@ export class BrowserSession {
   #tokensUsed = 0;
   /** When the first input of the current turn came, until the agent answers. */
   #turnInput: { at: number; kind: "text" | "audio" } | null = null;
-  readonly #span: Span;
-  #turnSpan: Span | null = null;
+  readonly #span: Span | undefined;
+  #turnSpan: Span | undefined;
   #lifetime: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   /** What the current stream asked for the agent's voice. */
@@ -259,6 +259,7 @@ export class BrowserSession {
       });
     }
     const { logger } = this.#options;
+    if (!logger.debugEnabled) return;
     if (request.mimeType === "text/plain") {
       logger.debug(`[CLIENT TO AGENT] ${this.id}: text/plain: ${request.data}`);
     } else {
@@ -329,7 +330,7 @@ export class BrowserSession {
     this.#closed = true;
     clearInterval(this.#lifetime);
     this.#turnSpan?.end();
-    this.#span.end();
+    this.#span?.end();
     this.#closeUpstream();
     this.#opus.close();
     this.#stopHeartbeat();
@@ -385,7 +386,7 @@ export class BrowserSession {
         this.#replying = this.#muted = false;
         this.#turnInput = null;
         this.#turnSpan?.end();
-        this.#turnSpan = null;
+        this.#turnSpan = undefined;
         break;
       case "text":
       case "audio":
@@ -404,10 +405,13 @@ export class BrowserSession {
       // base64 of 24 kHz 16-bit mono: 4 chars carry 3 bytes, 48,000 bytes a second.
       this.#options.metrics?.audioSeconds("out", event.data.length * 3 / 4 / 48_000);
     }
-    if (event.type === "audio") {
-      logger.debug(`[AGENT TO CLIENT] ${this.id}: audio/pcm: ${event.data.length} base64 chars.`);
-    } else {
-      logger.debug(`[AGENT TO CLIENT] ${this.id}: ${JSON.stringify(event)}`);
+    if (logger.debugEnabled) {
+      // Built only when written: this runs for every chunk of the agent's voice.
+      logger.debug(
+        event.type === "audio"
+          ? `[AGENT TO CLIENT] ${this.id}: audio/pcm: ${event.data.length} base64 chars.`
+          : `[AGENT TO CLIENT] ${this.id}: ${JSON.stringify(event)}`,
+      );
     }
     if (event.type === "audio" && this.#codec === "opus") {
       const framed = this.#opus.encode(event.data);

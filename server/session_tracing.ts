@@ -1,20 +1,37 @@
-import { context, type Span, trace } from "@opentelemetry/api";
+import type * as OpenTelemetry from "@opentelemetry/api";
+import type { Span, Tracer } from "@opentelemetry/api";
 
-// Deno's built-in OpenTelemetry (OTEL_DENO=true) provides the tracer; without
-// it these spans are no-ops that cost next to nothing.
-const tracer = trace.getTracer("gemini-live-search");
+let api: typeof OpenTelemetry | undefined;
+let tracer: Tracer | undefined;
 
 /**
- * A span covering one browser session, from its first stream to its end.
+ * Loads the OpenTelemetry API; from then on sessions and turns get spans,
+ * which Deno's built-in OpenTelemetry (`OTEL_DENO=true`) exports. Only worth
+ * calling with it on: otherwise spans go nowhere, and the import alone took
+ * about 80 ms of the start-up.
+ *
+ * @example
+ * ```ts
+ * if (Deno.env.get("OTEL_DENO") === "true") await enableTracing();
+ * ```
+ */
+export async function enableTracing(): Promise<void> {
+  api = await import("@opentelemetry/api");
+  tracer = api.trace.getTracer("gemini-live-search");
+}
+
+/**
+ * A span covering one browser session, from its first stream to its end;
+ * `undefined` unless {@link enableTracing} ran.
  *
  * @example
  * ```ts
  * const span = startSessionSpan("abc", "text");
- * span.end();
+ * span?.end();
  * ```
  */
-export function startSessionSpan(id: string, mode: "text" | "audio"): Span {
-  return tracer.startSpan("live.session", {
+export function startSessionSpan(id: string, mode: "text" | "audio"): Span | undefined {
+  return tracer?.startSpan("live.session", {
     attributes: { "session.id": id, "session.mode": mode },
   });
 }
@@ -23,10 +40,14 @@ export function startSessionSpan(id: string, mode: "text" | "audio"): Span {
  * A span covering one turn, from the user's first input to the agent's turn
  * end, as a child of its session's span.
  */
-export function startTurnSpan(session: Span, input: "text" | "audio"): Span {
+export function startTurnSpan(
+  session: Span | undefined,
+  input: "text" | "audio",
+): Span | undefined {
+  if (!api || !tracer || !session) return undefined;
   return tracer.startSpan(
     "live.turn",
     { attributes: { "turn.input": input } },
-    trace.setSpan(context.active(), session),
+    api.trace.setSpan(api.context.active(), session),
   );
 }
