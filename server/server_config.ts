@@ -54,7 +54,7 @@ export function serverConfig(
     limits: {
       heartbeatMs: envInteger(env, "HEARTBEAT_MS", 15_000, 100, 15_000),
       replayEvents: envInteger(env, "REPLAY_EVENTS", 2000, 1, 1_000_000),
-      replayBytes: envInteger(env, "REPLAY_BYTES", 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      replayBytes: envInteger(env, "REPLAY_BYTES", 256 * 1024, 1024, 1024 * 1024 * 1024),
       streamBufferBytes: envInteger(env, "STREAM_BUFFER_BYTES", 4 * 1024 * 1024, 1024, 1024 ** 3),
       idleTimeoutMs: envInteger(env, "SESSION_IDLE_TIMEOUT_MS", 15 * MINUTE, 100, DAY),
       maxDurationMs: envInteger(env, "SESSION_MAX_DURATION_MS", 120 * MINUTE, 100, 7 * DAY),
