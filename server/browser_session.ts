@@ -7,7 +7,8 @@ import { agentEventMessage, errorMessage, opusAudioMessage } from "./agent_event
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
 import { OpusCodec } from "./opus_codec.ts";
-import { type NumberedMessage, ReplayBuffer, type SentEvent } from "./replay_buffer.ts";
+import { FrameLog, type SentEvent } from "./frame_log.ts";
+import type { NumberedMessage } from "./replay_buffer.ts";
 import type { SendRequest } from "./send_request.ts";
 import type { EndReason, SessionMetrics } from "./service_metrics.ts";
 import { startSessionSpan, startTurnSpan } from "./session_tracing.ts";
@@ -77,7 +78,7 @@ export class BrowserSession {
   /** The secret that binds requests to the browser that opened the session. */
   readonly token: string;
   readonly #options: BrowserSessionOptions;
-  readonly #replay: ReplayBuffer<SentEvent>;
+  readonly #replay: FrameLog;
   #isAudio: boolean;
   #lastId: number;
   #deliveredId: number;
@@ -109,13 +110,9 @@ export class BrowserSession {
     this.#lastId = this.#deliveredId = options.firstEventId;
     this.#options = options;
     const { replayEvents, replayBytes } = options.limits;
-    this.#replay = new ReplayBuffer<SentEvent>({
-      maxEvents: replayEvents,
-      maxBytes: replayBytes,
-      size: (event) => event.frame.byteLength,
-    });
+    this.#replay = new FrameLog({ maxEvents: replayEvents, maxBytes: replayBytes });
     for (const message of options.replayed ?? []) {
-      this.#replay.push({ id: message.id, frame: encodeServerSentEvent(message), message });
+      this.#replay.push(message.id, encodeServerSentEvent(message), message);
     }
     this.#handle = options.resumeHandle;
     this.#span = startSessionSpan(options.id, options.isAudio ? "audio" : "text");
@@ -136,7 +133,7 @@ export class BrowserSession {
     mode: "text" | "audio";
     handle?: string;
     lastEventId: number;
-    events: SentEvent[];
+    events: { id: number; message?: NumberedMessage }[];
   } {
     return {
       mode: this.#isAudio ? "audio" : "text",
@@ -459,8 +456,7 @@ export class BrowserSession {
   #emit(message: ServerSentEventMessage, { voice = false } = {}): void {
     const numbered: NumberedMessage = { ...message, id: ++this.#lastId };
     const event: SentEvent = { id: numbered.id, frame: encodeServerSentEvent(numbered) };
-    if (!voice) event.message = numbered;
-    this.#replay.push(event);
+    this.#replay.push(event.id, event.frame, voice ? undefined : numbered);
     this.#write(event);
     this.#options.onChange?.(false);
   }

@@ -4,24 +4,10 @@ import type { ServerSentEventMessage } from "./server_sent_event.ts";
 export type NumberedMessage = ServerSentEventMessage & { id: number };
 
 /**
- * An event as a session sent it: encoded once, written again as is on replay.
- * The agent's voice is kept as bytes only: bytes live outside the JavaScript
- * heap, whereas its strings, kept for seconds, were copied by every young
- * garbage collection (~2 MB, 6–10 ms pauses, four times a second at 100
- * voice sessions).
- */
-export interface SentEvent {
-  id: number;
-  /** The event-stream frame, id included. */
-  frame: Uint8Array;
-  /** The message, for all but the agent's voice: the session store keeps these. */
-  message?: NumberedMessage;
-}
-
-/**
  * The latest events of a session, bounded by count and by bytes, so a page
  * that reconnects with `Last-Event-ID` gets exactly what it missed. It holds
- * messages, or anything numbered with a `size` of its own (a {@link SentEvent}).
+ * messages, or anything numbered with a `size` of its own (`frame_log.ts` keeps
+ * its index of frames in one).
  *
  * @example
  * ```ts

@@ -1,0 +1,121 @@
+import { type NumberedMessage, ReplayBuffer } from "./replay_buffer.ts";
+
+/** An event as a session sent it: encoded once, written again as is on replay. */
+export interface SentEvent {
+  id: number;
+  /** The event-stream frame, id included. */
+  frame: Uint8Array;
+  /** The message, for all but the agent's voice, which is kept as bytes only. */
+  message?: NumberedMessage;
+}
+
+/** Frames larger than this (or than `maxBytes`) get a copy of their own, outside the ring. */
+const LARGEST_RING_FRAME = 16 * 1024;
+
+/** Where a kept event's frame is: in the ring, or (if large) in a copy of its own. */
+interface Entry {
+  id: number;
+  offset: number;
+  length: number;
+  own?: Uint8Array;
+  message?: NumberedMessage;
+}
+
+/**
+ * The events a session sent, for replay: an index bounded like a
+ * {@link ReplayBuffer} (count and bytes), whose frames are copied into one
+ * byte ring per session instead of each being kept as an array of its own.
+ *
+ * A voice session sends 25 frames of ~2.7 KB a second. Kept one by one, the
+ * frames the bounds let go of lingered until a full garbage collection (tens
+ * of MB at 100 sessions); the ring reuses its bytes, so a session holds about
+ * `maxBytes` whatever it sends. Its size is `maxBytes` plus the largest
+ * frame it takes, which is enough that a write never reaches a frame the
+ * index still keeps.
+ *
+ * @example
+ * ```ts
+ * const log = new FrameLog({ maxEvents: 100, maxBytes: 1 << 16 });
+ * log.push(1, new TextEncoder().encode("id: 1\ndata: hi\n\n"));
+ * log.since(0)?.map((event) => event.id); // [1]
+ * ```
+ */
+export class FrameLog {
+  readonly #index: ReplayBuffer<Entry>;
+  readonly #largestRingFrame: number;
+  readonly #maxRingBytes: number;
+  #ring: Uint8Array;
+  #head = 0;
+
+  constructor({ maxEvents, maxBytes }: { maxEvents: number; maxBytes: number }) {
+    this.#index = new ReplayBuffer<Entry>({ maxEvents, maxBytes, size: (entry) => entry.length });
+    this.#largestRingFrame = Math.min(LARGEST_RING_FRAME, maxBytes);
+    this.#maxRingBytes = maxBytes + this.#largestRingFrame;
+    // It starts small and grows as the session's events need it.
+    this.#ring = new Uint8Array(Math.min(LARGEST_RING_FRAME, this.#maxRingBytes));
+  }
+
+  /** Keeps an event; `message` is kept too, when given (see {@link SentEvent}). */
+  push(id: number, frame: Uint8Array, message?: NumberedMessage): void {
+    const entry: Entry = { id, offset: 0, length: frame.byteLength, message };
+    if (frame.byteLength > this.#largestRingFrame) {
+      entry.own = frame.slice();
+    } else {
+      entry.offset = this.#place(frame.byteLength);
+      this.#ring.set(frame, entry.offset);
+    }
+    this.#index.push(entry);
+  }
+
+  /**
+   * The events after `lastId`, in order, each with a copy of its frame (the
+   * ring's bytes move on); `null` when some were already forgotten.
+   */
+  since(lastId: number): SentEvent[] | null {
+    return this.#index.since(lastId)?.map((entry) => this.#event(entry)) ?? null;
+  }
+
+  /** The newest `count` events, oldest first, without their frames. */
+  newest(count: number): { id: number; message?: NumberedMessage }[] {
+    return this.#index.newest(count).map(({ id, message }) => (message ? { id, message } : { id }));
+  }
+
+  #event(entry: Entry): SentEvent {
+    const frame = entry.own ?? this.#ring.slice(entry.offset, entry.offset + entry.length);
+    return entry.message
+      ? { id: entry.id, frame, message: entry.message }
+      : { id: entry.id, frame };
+  }
+
+  /**
+   * Where the next `length` bytes go. A full-size ring wraps around, and its
+   * size keeps the bytes the index still needs out of reach. A smaller one
+   * never wraps: when it is full it is rebuilt from what the index keeps, as
+   * large as that (and room to spare) needs, so sessions that say little stay
+   * small.
+   */
+  #place(length: number): number {
+    const size = this.#ring.byteLength;
+    if (this.#head + length <= size) return (this.#head += length) - length;
+    if (size >= this.#maxRingBytes) {
+      this.#head = length;
+      return 0;
+    }
+    const kept = this.#index.newest(Infinity).filter((entry) => !entry.own);
+    const keptBytes = kept.reduce((sum, entry) => sum + entry.length, 0);
+    let next = size;
+    while (next < this.#maxRingBytes && keptBytes + length + this.#largestRingFrame > next) {
+      next *= 2;
+    }
+    const ring = new Uint8Array(Math.min(next, this.#maxRingBytes));
+    let head = 0;
+    for (const entry of kept) {
+      ring.set(this.#ring.subarray(entry.offset, entry.offset + entry.length), head);
+      entry.offset = head;
+      head += entry.length;
+    }
+    this.#ring = ring;
+    this.#head = head + length;
+    return head;
+  }
+}
