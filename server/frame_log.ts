@@ -51,8 +51,9 @@ export class FrameLog {
     this.#index = new ReplayBuffer<Entry>({ maxEvents, maxBytes, size: (entry) => entry.length });
     this.#largestRingFrame = Math.min(LARGEST_RING_FRAME, maxBytes);
     this.#maxRingBytes = maxBytes + this.#largestRingFrame;
-    // It starts small and grows as the session's events need it.
-    this.#ring = new Uint8Array(Math.min(LARGEST_RING_FRAME, this.#maxRingBytes));
+    // Empty until the first event (a voice session may wait long for one), then
+    // as large as the session's events need.
+    this.#ring = new Uint8Array(0);
   }
 
   /** Keeps an event; `message` is kept too, when given (see {@link SentEvent}). */
@@ -103,7 +104,7 @@ export class FrameLog {
     }
     const kept = this.#index.newest(Infinity).filter((entry) => !entry.own);
     const keptBytes = kept.reduce((sum, entry) => sum + entry.length, 0);
-    let next = size;
+    let next = Math.max(size, Math.min(LARGEST_RING_FRAME, this.#maxRingBytes));
     while (next < this.#maxRingBytes && keptBytes + length + this.#largestRingFrame > next) {
       next *= 2;
     }
