@@ -10,7 +10,9 @@
  * the relays), `--json=<file>` (also write the summary there),
  * `--window=<seconds>` (measure each scenario this long), `--pin` (the relay
  * on CPU 1, the generator and the fake upstream on CPU 0, so they do not
- * compete for caches and time slices: steadier figures on a 2-core machine).
+ * compete for caches and time slices: steadier figures on a 2-core machine),
+ * `--repeat=<k>` (each fixed N k times, relays alternating; ratios are the
+ * medians over the k pairs).
  *
  * @module
  */
@@ -55,6 +57,7 @@ const { values: flags } = parseArgs({
     "cpu-prof": { type: "string" },
     window: { type: "string" },
     pin: { type: "boolean", default: false },
+    repeat: { type: "string", default: "1" },
   },
 });
 const plan = { ...(flags.long ? LONG : SHORT) };
@@ -63,6 +66,8 @@ if (flags.window) {
   plan.warmupMs = Math.max(plan.warmupMs, 2000);
   plan.budgetMs = Math.max(plan.budgetMs, 10 * 60_000);
 }
+// Each repeat of the fixed scenarios gets the budget of a whole run.
+plan.budgetMs *= Math.max(1, Number(flags.repeat) || 1);
 if (flags.pin) {
   // Children (the fake upstream) inherit this; relays are pinned to CPU 1.
   await new Deno.Command("taskset", { args: ["-p", "-c", "0", String(Deno.pid)], stdout: "null" })
@@ -110,9 +115,10 @@ const run = async (kind: RelayKind, sessions: number) => {
 
 try {
   const fixed = flags.sessions.split(",").map(Number).filter((n) => n > 0);
+  const repeat = Math.max(1, Number(flags.repeat) || 1);
   for (const sessions of fixed) {
-    for (const kind of kinds) {
-      await run(kind, sessions);
+    for (let k = 0; k < repeat; k++) {
+      for (const kind of kinds) await run(kind, sessions);
     }
   }
   const capacity: Record<RelayKind, Capacity> = {
@@ -129,6 +135,7 @@ try {
     date: new Date().toISOString(),
     mode: flags.long ? "long" : "short",
     windowSec: plan.windowMs / 1000,
+    repeat: Number(flags.repeat) || 1,
     pinned: flags.pin,
     machine: machineInfo(),
     baselineWs: flags["baseline-ws"],

@@ -1,3 +1,4 @@
+import { median } from "./targets.ts";
 import type { ScenarioResult } from "./scenario.ts";
 
 /** The machine a run was measured on. */
@@ -53,6 +54,8 @@ export function resultsTable(results: ScenarioResult[]): string {
 /** A comparison of the service with the baseline at one N (service ÷ baseline). */
 export interface Ratios {
   sessions: number;
+  /** Pairs of runs the ratios are the medians of (`--repeat`). */
+  pairs: number;
   upP99: number;
   downP99: number;
   serverCpu: number;
@@ -60,22 +63,29 @@ export interface Ratios {
   wireBytes: number;
 }
 
-/** Service ÷ baseline for every N both ran. */
+/**
+ * Service ÷ baseline for every N both ran: the k-th service run at N is
+ * paired with the k-th baseline run at N (they ran one after the other), and
+ * each ratio is the median over the pairs, so one noisy window does not decide.
+ */
 export function ratios(results: ScenarioResult[]): Ratios[] {
   const out: Ratios[] = [];
-  for (const ours of results.filter((r) => r.target === "service")) {
-    const base = results.find((r) => r.target === "baseline" && r.sessions === ours.sessions);
-    if (!base) continue;
+  const counts = new Set(results.filter((r) => r.target === "service").map((r) => r.sessions));
+  for (const sessions of counts) {
+    const ours = results.filter((r) => r.target === "service" && r.sessions === sessions);
+    const base = results.filter((r) => r.target === "baseline" && r.sessions === sessions);
+    const pairs = Math.min(ours.length, base.length);
+    if (pairs === 0) continue;
+    const of = (value: (r: ScenarioResult) => number) =>
+      median(Array.from({ length: pairs }, (_, i) => ratio(value(ours[i]), value(base[i]))));
     out.push({
-      sessions: ours.sessions,
-      upP99: ratio(ours.up.p99, base.up.p99),
-      downP99: ratio(ours.down.p99, base.down.p99),
-      serverCpu: ratio(ours.cpu.server, base.cpu.server),
-      rssPerActiveSession: ratio(
-        ours.rssKiB.perActiveSession,
-        base.rssKiB.perActiveSession,
-      ),
-      wireBytes: ratio(ours.wire.browserSide, base.wire.browserSide),
+      sessions,
+      pairs,
+      upP99: of((r) => r.up.p99),
+      downP99: of((r) => r.down.p99),
+      serverCpu: of((r) => r.cpu.server),
+      rssPerActiveSession: of((r) => r.rssKiB.perActiveSession),
+      wireBytes: of((r) => r.wire.browserSide),
     });
   }
   return out;
@@ -84,10 +94,10 @@ export function ratios(results: ScenarioResult[]): Ratios[] {
 /** Markdown table of {@link ratios}. */
 export function ratiosTable(rows: Ratios[]): string {
   return [
-    "| N | Up p99 | Down p99 | Server CPU | RSS / active session | Wire bytes |",
-    "| --: | --: | --: | --: | --: | --: |",
+    "| N | Pairs | Up p99 | Down p99 | Server CPU | RSS / active session | Wire bytes |",
+    "| --: | --: | --: | --: | --: | --: | --: |",
     ...rows.map((r) =>
-      `| ${r.sessions} | ${r.upP99}× | ${r.downP99}× | ${r.serverCpu}× | ${r.rssPerActiveSession}× | ${r.wireBytes}× |`
+      `| ${r.sessions} | ${r.pairs} | ${r.upP99}× | ${r.downP99}× | ${r.serverCpu}× | ${r.rssPerActiveSession}× | ${r.wireBytes}× |`
     ),
   ].join("\n");
 }

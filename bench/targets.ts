@@ -24,8 +24,8 @@ export function checkTargets(
   const checks: TargetCheck[] = [];
   for (const n of [100, 200]) {
     const row = rows.find((r) => r.sessions === n);
-    const ours = results.find((r) => r.target === "service" && r.sessions === n);
-    if (!row || !ours) continue;
+    const runs = results.filter((r) => r.target === "service" && r.sessions === n);
+    if (!row || runs.length === 0) continue;
     for (
       const [name, value] of [
         ["up p99", row.upP99],
@@ -39,8 +39,9 @@ export function checkTargets(
         pass: value <= 1.5,
       });
     }
-    const lost = ours.upLost + ours.downLost;
-    const reordered = ours.upReordered + ours.downReordered;
+    // Every run counts: one loss anywhere fails the target.
+    const lost = runs.reduce((sum, r) => sum + r.upLost + r.downLost, 0);
+    const reordered = runs.reduce((sum, r) => sum + r.upReordered + r.downReordered, 0);
     checks.push({
       target: `N=${n}: zero loss, zero reordering`,
       measured: `${lost} lost, ${reordered} reordered`,
@@ -48,7 +49,9 @@ export function checkTargets(
     });
     checks.push({
       target: `N=${n}: RSS per active session ≤ 1.5× baseline`,
-      measured: `${ours.rssKiB.perActiveSession} KiB (${row.rssPerActiveSession}×)`,
+      measured: `${
+        median(runs.map((r) => r.rssKiB.perActiveSession))
+      } KiB (${row.rssPerActiveSession}×)`,
       pass: row.rssPerActiveSession <= 1.5,
     });
   }
