@@ -91,14 +91,17 @@ export function createApp(options: AppOptions): Hono {
     : (c: Context) => c.req.url.startsWith("https:");
   const client = (c: Context) => clientAddress(c, security.trustProxy);
   const access = accessControl({ ...security, isHttps });
-  const clientLimit = limiter(security.clientRequestsPerSecond, options.now);
-  const sessionLimit = limiter(security.sessionRequestsPerSecond, options.now);
+  const clientLimit = RateLimiter.requests(security.clientRequestsPerSecond, options.now);
+  const sessionLimit = RateLimiter.requests(security.sessionRequestsPerSecond, options.now);
   const deliver = sendDelivery({ security, metrics, now: options.now });
+  // The chain's own check, its refusal left for the chain to give.
   const ownedSession = (c: Context) => {
-    const id = c.req.param("session_id") ?? "";
-    const session = registry.get(id);
-    const token = presentedToken(c, id);
-    return session && token && tokensMatch(token, session.token) ? session : undefined;
+    try {
+      return authorizedSession(c, registry);
+    } catch (error) {
+      if (error instanceof HttpError) return undefined;
+      throw error;
+    }
   };
 
   app.onError((error, c) => errorResponse(error, c, logger));
@@ -232,11 +235,7 @@ export function createApp(options: AppOptions): Hono {
       },
     }),
     async (c) => {
-      const session = authorizedSession(c, registry);
-      const body = await c.req.text().catch((cause) => {
-        throw new HttpError(400, "Cannot send: the body could not be read", { cause });
-      });
-      await deliver(session, body);
+      await deliver(authorizedSession(c, registry), c.req);
       return c.json({ status: "sent" });
     },
   );
@@ -274,11 +273,6 @@ export function createApp(options: AppOptions): Hono {
   );
 
   return app;
-}
-
-/** A limiter of `perSecond` requests with bursts of twice that. */
-function limiter(perSecond: number, now?: () => number): RateLimiter {
-  return new RateLimiter({ ratePerSecond: perSecond, burst: perSecond * 2, now });
 }
 
 /** Answers 429 with `Retry-After` when `key`'s requests exceed `limiter`'s rate. */

@@ -192,19 +192,22 @@ export class BrowserSession {
     });
     this.#stream = controller;
     // The session event marks where this stream resumes; it is not replayed.
-    this.#enqueue(controller, {
-      event: "session",
-      id: resumeFrom,
-      retry: RECONNECT_MS,
-      data: JSON.stringify({
-        session_id: this.id,
-        token: this.token,
-        is_audio: this.#isAudio,
-        codec: this.#codec,
-        // Microphone audio may come as either, whatever the agent's voice goes as.
-        upload_codecs: ["pcm", "opus"],
+    this.#enqueue(
+      controller,
+      encodeServerSentEvent({
+        event: "session",
+        id: resumeFrom,
+        retry: RECONNECT_MS,
+        data: JSON.stringify({
+          session_id: this.id,
+          token: this.token,
+          is_audio: this.#isAudio,
+          codec: this.#codec,
+          // Microphone audio may come as either, whatever the agent's voice goes as.
+          upload_codecs: ["pcm", "opus"],
+        }),
       }),
-    });
+    );
     this.#deliveredId = resumeFrom;
     const missed = this.#replay.since(resumeFrom);
     if (missed === null) {
@@ -217,7 +220,9 @@ export class BrowserSession {
       for (const message of missed) this.#write(message);
     }
     this.#heartbeat = setInterval(
-      () => this.#stream && this.#enqueue(this.#stream, { comment: "keep-alive" }),
+      () =>
+        this.#stream &&
+        this.#enqueue(this.#stream, encodeServerSentEvent({ comment: "keep-alive" })),
       this.#options.limits.heartbeatMs,
     );
     if (this.#fatal) this.#emit(errorMessage(this.#fatal, true));
@@ -464,8 +469,7 @@ export class BrowserSession {
   #write(event: SentEvent): void {
     const stream = this.#stream;
     if (!stream) return;
-    this.#options.metrics?.sseBytes(event.frame.byteLength);
-    stream.enqueue(event.frame);
+    this.#enqueue(stream, event.frame);
     this.#deliveredId = event.id;
     if (stream.desiredSize !== null && stream.desiredSize < 0) {
       const { logger, limits } = this.#options;
@@ -478,11 +482,7 @@ export class BrowserSession {
     }
   }
 
-  #enqueue(
-    stream: ReadableStreamDefaultController<Uint8Array>,
-    message: ServerSentEventMessage,
-  ): void {
-    const frame = encodeServerSentEvent(message);
+  #enqueue(stream: ReadableStreamDefaultController<Uint8Array>, frame: Uint8Array): void {
     this.#options.metrics?.sseBytes(frame.byteLength);
     stream.enqueue(frame);
   }

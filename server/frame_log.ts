@@ -83,9 +83,7 @@ export class FrameLog {
 
   #event(entry: Entry): SentEvent {
     const frame = entry.own ?? this.#ring.slice(entry.offset, entry.offset + entry.length);
-    return entry.message
-      ? { id: entry.id, frame, message: entry.message }
-      : { id: entry.id, frame };
+    return { id: entry.id, frame, message: entry.message };
   }
 
   /**

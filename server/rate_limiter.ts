@@ -27,6 +27,11 @@ export class RateLimiter {
     this.#now = now;
   }
 
+  /** A limiter of `perSecond` requests per key, with bursts of twice that. */
+  static requests(perSecond: number, now?: () => number): RateLimiter {
+    return new RateLimiter({ ratePerSecond: perSecond, burst: perSecond * 2, now });
+  }
+
   /**
    * Spends `cost` for `key` if it has that much left: returns 0. Otherwise
    * spends nothing and returns the milliseconds until it would have.

@@ -26,7 +26,7 @@ export interface SendDeliveryOptions {
 
 /**
  * The work of `POST /send/:session_id` once the caller owns the session:
- * parses the body, applies the per-request and per-minute limits on text,
+ * reads and parses the body, applies the per-request and per-minute limits on text,
  * audio and frames, decodes Opus, and hands the message to the session.
  * Both routes to it (the full middleware chain and the fast lane) call this.
  *
@@ -36,23 +36,22 @@ export interface SendDeliveryOptions {
  * @example
  * ```ts
  * const deliver = sendDelivery({ security, metrics });
- * await deliver(session, '{"mime_type":"text/plain","data":"Hi"}');
+ * await deliver(session, new Request("http://x/", { method: "POST", body: '{"mime_type":"text/plain","data":"Hi"}' }));
  * ```
  */
 export function sendDelivery(
   { security, metrics, now }: SendDeliveryOptions,
-): (session: BrowserSession, body: string) => Promise<void> {
-  const frameLimit = new RateLimiter({
-    ratePerSecond: security.imageFramesPerSecond,
-    burst: security.imageFramesPerSecond * 2,
-    now,
-  });
+): (session: BrowserSession, request: { text(): Promise<string> }) => Promise<void> {
+  const frameLimit = RateLimiter.requests(security.imageFramesPerSecond, now);
   const audioLimit = new RateLimiter({
     ratePerSecond: security.audioSecondsPerMinute / 60,
     burst: security.audioSecondsPerMinute,
     now,
   });
-  return async (session, body) => {
+  return async (session, request) => {
+    const body = await request.text().catch((cause) => {
+      throw new HttpError(400, "Cannot send: the body could not be read", { cause });
+    });
     const received = performance.now();
     metrics.postBytes(body.length);
     const parsed = parseSendRequest(body);
@@ -102,12 +101,12 @@ export function sendDelivery(
     }
     // The agent takes 16 kHz PCM: Opus is decoded here, with the session's decoder.
     if (parsed.mimeType === "audio/opus") await loadOpus();
-    const request = parsed.mimeType === "audio/opus"
+    const message = parsed.mimeType === "audio/opus"
       ? { mimeType: "audio/pcm" as const, ...session.decodeOpus(parsed.packets) }
       : parsed;
-    session.send(request);
-    if (request.mimeType === "audio/pcm") {
-      metrics.audioSeconds("in", request.bytes / PCM_BYTES_PER_SECOND);
+    session.send(message);
+    if (message.mimeType === "audio/pcm") {
+      metrics.audioSeconds("in", message.bytes / PCM_BYTES_PER_SECOND);
     }
     metrics.relayTime("up", (performance.now() - received) / 1000);
   };

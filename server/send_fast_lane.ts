@@ -1,7 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { BrowserSession } from "./browser_session.ts";
 import { errorResponse } from "./error_response.ts";
-import { HttpError } from "./http_error.ts";
 import type { InFlightRequests } from "./in_flight_requests.ts";
 import type { Logger } from "./logger.ts";
 import { securityHeaderList } from "./security_headers.ts";
@@ -23,7 +22,7 @@ export interface SendFastLaneOptions {
   /** The per-client and per-session rate limits; throw 429. */
   rateLimit: (c: Context, session: BrowserSession) => void;
   /** The body's way to the agent (see `send_delivery.ts`). */
-  deliver: (session: BrowserSession, body: string) => Promise<void>;
+  deliver: (session: BrowserSession, request: { text(): Promise<string> }) => Promise<void>;
   isHttps: (c: Context) => boolean;
   inFlight: InFlightRequests;
   metrics: {
@@ -85,10 +84,7 @@ export function sendFastLane(options: SendFastLaneOptions): MiddlewareHandler {
     try {
       await inFlight.track(async () => {
         options.rateLimit(c, session);
-        const body = await c.req.text().catch((cause) => {
-          throw new HttpError(400, "Cannot send: the body could not be read", { cause });
-        });
-        await options.deliver(session, body);
+        await options.deliver(session, c.req);
       });
       const response = (await sent[scheme]).clone();
       response.headers.set("X-Request-Id", id);
