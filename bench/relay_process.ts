@@ -30,7 +30,18 @@ export interface RelayOptions {
 }
 
 const ROOT = new URL("../", import.meta.url);
-const FLAGS = ["--allow-net", "--allow-env", "--allow-read", "--allow-sys"];
+/** The service runs as `deno task start` runs it: these are that task's flags. */
+const SERVICE_FLAGS = startTaskFlags(
+  JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT))).tasks.start,
+);
+/** The bare pass-through gets the same permissions and nothing else. */
+const BASELINE_FLAGS = SERVICE_FLAGS.filter((flag) => flag.startsWith("--allow-"));
+
+/** The flags of a `deno run … main.ts` task: what comes between `run` and the script. */
+export function startTaskFlags(task: string): string[] {
+  const words = task.trim().split(/\s+/);
+  return words.slice(words.indexOf("run") + 1, -1);
+}
 
 /**
  * Starts a relay on a free loopback port and waits until it answers `GET /`,
@@ -40,7 +51,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayProcess> {
   const port = freePort();
   const script = options.kind === "service" ? "main.ts" : "bench/baseline_relay.ts";
   const started = nowMs();
-  const deno = [Deno.execPath(), "run", ...FLAGS, ...profile(options), script];
+  const flags = options.kind === "service" ? SERVICE_FLAGS : BASELINE_FLAGS;
+  const deno = [Deno.execPath(), "run", ...flags, ...profile(options), script];
   const command = options.cpu === undefined
     ? deno
     : ["taskset", "-c", String(options.cpu), ...deno];

@@ -10,7 +10,14 @@ function run(target: "service" | "baseline", sessions: number, cpu: number, p99 
     up: latency,
     down: latency,
     cpu: { server: cpu, generator: 0, fakeUpstream: 0, others: 0 },
-    rssKiB: { idle: 0, withIdleSessions: 0, loaded: 0, perIdleSession: 0, perActiveSession: 100 },
+    rssKiB: {
+      idle: 0,
+      withHalfSessions: 0,
+      withIdleSessions: 0,
+      loaded: 0,
+      perIdleSession: 0,
+      perActiveSession: 100,
+    },
     wire: { browserSide: 1000, upstreamSide: 1000 },
   } as unknown as ScenarioResult;
 }

@@ -121,3 +121,13 @@ Deno.test("the systemd unit runs a dedicated user, restarts on failure and waits
   // V8 compiles JavaScript to machine code at run time.
   assert.notEqual(settings.get("MemoryDenyWriteExecute"), "true");
 });
+
+Deno.test("the compiled binary and `deno task dev` run with the start task's permissions and V8 flags", async () => {
+  const { tasks } = JSON.parse(await read("deno.json"));
+  const runtimeFlags = (task: string) =>
+    task.split(/\s+/).filter((word) => /^--(allow-|v8-flags)/.test(word)).sort();
+  const start = runtimeFlags(tasks.start);
+  assert.ok(start.some((flag) => flag.startsWith("--v8-flags=")), "the start task tunes V8");
+  assert.deepEqual(runtimeFlags(tasks.compile), start, "deno compile bakes in the same flags");
+  assert.deepEqual(runtimeFlags(tasks.dev), start);
+});
