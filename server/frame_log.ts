@@ -86,16 +86,31 @@ export class FrameLog {
   }
 
   /**
-   * Where the next `length` bytes go. The ring wraps around, and its size
-   * keeps the bytes the index still needs out of reach. It is allocated whole
-   * on the first event: untouched pages cost no memory, while growing it step
-   * by step (a copy and fresh pages each time) cost twice as much CPU over a
-   * voice session's first seconds.
+   * Where the next `length` bytes go. A full-size ring wraps around, and its
+   * size keeps the bytes the index still needs out of reach. The first ring
+   * is small, so sessions that say little stay small; when it fills, the
+   * ring is rebuilt at full size at once: growing by doubling cost a copy and
+   * fresh pages at every step of a voice session's first seconds.
    */
   #place(length: number): number {
-    if (this.#ring.byteLength === 0) this.#ring = new Uint8Array(this.#maxRingBytes);
-    if (this.#head + length > this.#ring.byteLength) this.#head = 0;
-    this.#head += length;
-    return this.#head - length;
+    const size = this.#ring.byteLength;
+    if (this.#head + length <= size) return (this.#head += length) - length;
+    if (size >= this.#maxRingBytes) {
+      this.#head = length;
+      return 0;
+    }
+    const kept = this.#index.newest(Infinity).filter((entry) => !entry.own);
+    const ring = new Uint8Array(
+      size === 0 ? Math.min(LARGEST_RING_FRAME, this.#maxRingBytes) : this.#maxRingBytes,
+    );
+    let head = 0;
+    for (const entry of kept) {
+      ring.set(this.#ring.subarray(entry.offset, entry.offset + entry.length), head);
+      entry.offset = head;
+      head += entry.length;
+    }
+    this.#ring = ring;
+    this.#head = head + length;
+    return head;
   }
 }
