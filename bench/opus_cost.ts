@@ -7,10 +7,11 @@
  *
  * @module
  */
-import * as wasmOpus from "@evan/opus/wasm/index.mjs";
 import { loadOpus, OpusCodec } from "../server/opus_codec.ts";
 import { encodeServerSentEvent } from "../server/server_sent_event.ts";
 import { frameOpusPackets } from "../server/opus_framing.ts";
+import { toBase64 as base64 } from "../tests/fake_live_server.ts";
+import { microphonePackets } from "../tests/microphone_opus.ts";
 
 /** The comparison, per second of conversation in each direction. */
 export interface OpusCost {
@@ -41,14 +42,6 @@ function speechLike(rate: number, seconds: number): Uint8Array {
   return new Uint8Array(samples.buffer);
 }
 
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
 const encoder = new TextEncoder();
 const postBody = (mimeType: string, data: string) =>
   encoder.encode(JSON.stringify({ mime_type: mimeType, data })).length;
@@ -64,23 +57,9 @@ export async function measureOpusCost(): Promise<OpusCost> {
   const voiceChunk = 24_000 * 2 * CHUNK_MS / 1000;
 
   // The page's side: 20 ms packets of 16 kHz speech at 24 kbit/s, two per POST.
-  const { Encoder } = wasmOpus as unknown as {
-    Encoder: new (options: object) => {
-      encode(pcm: Uint8Array): Uint8Array;
-      ctl(request: number, value: number): number;
-      drop(): void;
-    };
-  };
-  const page = new Encoder({ channels: 1, sample_rate: 16_000, application: "voip" });
-  page.ctl(4002, 24_000);
+  const packets = microphonePackets(mic);
   const posts: Uint8Array[][] = [];
-  for (let at = 0; at + micChunk <= mic.length; at += micChunk) {
-    posts.push([
-      page.encode(mic.subarray(at, at + micChunk / 2)),
-      page.encode(mic.subarray(at + micChunk / 2, at + micChunk)),
-    ]);
-  }
-  page.drop();
+  for (let i = 0; i + 1 < packets.length; i += 2) posts.push([packets[i], packets[i + 1]]);
 
   let upPcm = 0;
   let upOpus = 0;

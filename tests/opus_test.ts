@@ -7,33 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import * as wasmOpus from "@evan/opus/wasm/index.mjs";
 import { OpusCodec } from "../server/opus_codec.ts";
 import { frameOpusPackets, parseOpusFrames } from "../server/opus_framing.ts";
 import { bestAlignment, envelope, samples, spokenWav, wavAt, wavAt16k } from "./browser_audio.ts";
 import { dominantHz, rms, tone } from "./pcm_tone.ts";
 import { fromBase64, toBase64 } from "./fake_live_server.ts";
+import { microphonePackets } from "./microphone_opus.ts";
 import { type Harness, startHarness } from "./service_harness.ts";
 import { SseClient } from "./sse_client.ts";
-
-/** What the page's WebCodecs encoder does: 20 ms packets of 16 kHz speech-tuned Opus. */
-function microphonePackets(pcm16k: Uint8Array): Uint8Array[] {
-  const { Encoder } = wasmOpus as unknown as {
-    Encoder: new (options: object) => {
-      encode(pcm: Uint8Array): Uint8Array;
-      ctl(request: number, value: number): number;
-      drop(): void;
-    };
-  };
-  const encoder = new Encoder({ channels: 1, sample_rate: 16_000, application: "voip" });
-  encoder.ctl(4002, 24_000); // OPUS_SET_BITRATE
-  const packets = [];
-  for (let at = 0; at + 640 <= pcm16k.length; at += 640) {
-    packets.push(encoder.encode(pcm16k.subarray(at, at + 640)));
-  }
-  encoder.drop();
-  return packets;
-}
 
 const opusBody = (packets: Uint8Array[]) => ({
   mime_type: "audio/opus",
