@@ -35,10 +35,16 @@ export class StampedTemplate {
     return this.#bytes.length;
   }
 
-  /** A fresh copy of the message with `stampText` (32 base64 chars) in place. */
-  fill(stampText: string): Uint8Array {
-    const out = this.#bytes.slice();
-    encoder.encodeInto(stampText, out.subarray(this.#hole));
+  /**
+   * A fresh copy of the message with `stampText` (32 base64 chars) in place,
+   * after `prefix` (e.g. headers that change from chunk to chunk).
+   */
+  fill(stampText: string, prefix = ""): Uint8Array {
+    const head = encoder.encode(prefix);
+    const out = new Uint8Array(head.length + this.#bytes.length);
+    out.set(head);
+    out.set(this.#bytes, head.length);
+    encoder.encodeInto(stampText, out.subarray(head.length + this.#hole));
     return out;
   }
 }

@@ -22,6 +22,8 @@ export class VoiceSession {
   #posts: RawHttpConnection | undefined;
   #token = "";
   #connection = -1;
+  /** The id of the last event read, which each POST acknowledges as the page does. */
+  #lastEventId = "";
 
   /** `index` names the session (`bench-<index>`) and stamps its chunks. */
   constructor(index: number, port: number, recorder: LoadRecorder) {
@@ -64,13 +66,13 @@ export class VoiceSession {
    */
   async run(startAt: number, stopAt: number): Promise<void> {
     const posts = this.#posts = await RawHttpConnection.open(this.#port);
-    const template = new StampedTemplate((audio) => {
-      const body = `{"mime_type":"audio/pcm","data":"${audio}"}`;
-      return `POST /send/bench-${this.#index} HTTP/1.1\r\n` +
-        `Host: 127.0.0.1:${this.#port}\r\nX-Session-Token: ${this.#token}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n` +
-        body;
-    }, UP_BYTES);
+    const template = new StampedTemplate(
+      (audio) => `{"mime_type":"audio/pcm","data":"${audio}"}`,
+      UP_BYTES,
+    );
+    const head = `POST /send/bench-${this.#index} HTTP/1.1\r\n` +
+      `Host: 127.0.0.1:${this.#port}\r\nX-Session-Token: ${this.#token}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${template.length}\r\n`;
     const recorder = this.#recorder;
     const maxChunks = Math.ceil((stopAt - startAt) / PERIOD_MS);
     for (let seq = 0; seq < maxChunks; seq++) {
@@ -80,8 +82,9 @@ export class VoiceSession {
       const sentAt = nowMs();
       if (sentAt >= stopAt) break;
       recorder.sample(recorder.sendLags, sentAt - due);
+      const received = this.#lastEventId && `Last-Event-ID: ${this.#lastEventId}\r\n`;
       await posts.write(
-        template.fill(stampBase64({ session: this.#index, seq, sentAt })),
+        template.fill(stampBase64({ session: this.#index, seq, sentAt }), `${head}${received}\r\n`),
       );
       recorder.upSent++;
       const status = await posts.readResponse();
@@ -133,6 +136,7 @@ export class VoiceSession {
 
   #onEvent(event: string, opened: () => void): void {
     const recorder = this.#recorder;
+    this.#lastEventId = idOf(event) ?? this.#lastEventId;
     if (event.includes('"audio/pcm"')) {
       const now = nowMs();
       const stamp = findStamp(event);
@@ -147,4 +151,12 @@ export class VoiceSession {
       opened();
     }
   }
+}
+
+/** The `id:` field of an event-stream frame, if it has one. */
+function idOf(event: string): string | undefined {
+  const line = event.startsWith("id: ") ? 0 : event.indexOf("\nid: ") + 1;
+  if (line === 0 && !event.startsWith("id: ")) return undefined;
+  const end = event.indexOf("\n", line);
+  return event.slice(line + 4, end < 0 ? undefined : end);
 }

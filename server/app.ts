@@ -10,6 +10,7 @@ import { accessControl } from "./access_control.ts";
 import type { BrowserSession } from "./browser_session.ts";
 import { clientAddress, publicOrigin } from "./client_address.ts";
 import { errorResponse } from "./error_response.ts";
+import { eventId } from "./event_id.ts";
 import { HttpError } from "./http_error.ts";
 import type { InFlightRequests } from "./in_flight_requests.ts";
 import type { Logger } from "./logger.ts";
@@ -306,14 +307,6 @@ function authorizedSession(c: Context, registry: SessionRegistry): BrowserSessio
     throw new HttpError(403, "Cannot send: the session token does not match");
   }
   return session;
-}
-
-function eventId(value: string | undefined): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  if (!/^\d{1,15}$/.test(value)) {
-    throw new HttpError(400, "Invalid `Last-Event-ID`: use the id of an event of this session");
-  }
-  return Number(value);
 }
 
 function cookieName(id: string): string {

@@ -231,6 +231,16 @@ export class BrowserSession {
   }
 
   /**
+   * Lets go of the events up to `lastEventId`, which the page says it has
+   * received (`Last-Event-ID` on its POSTs): they need no replay, so a voice
+   * session keeps the few frames in flight instead of `replayBytes`. An id
+   * no stream has carried yet is ignored.
+   */
+  acknowledge(lastEventId: number): void {
+    if (lastEventId <= this.#deliveredId) this.#replay.forget(lastEventId);
+  }
+
+  /**
    * Delivers a browser message to the agent, opening it again if it ended.
    * Input given while the agent reconnects is queued and delivered in order.
    * Opus goes through {@link decodeOpus} first.

@@ -21,6 +21,8 @@ interface Entry {
   message?: NumberedMessage;
 }
 
+const inRing = (entry: Entry) => !entry.own;
+
 /**
  * The events a session sent, for replay: an index bounded like a
  * {@link ReplayBuffer} (count and bytes), whose frames are copied into one
@@ -55,6 +57,11 @@ export class FrameLog {
     this.#ring = new Uint8Array(0);
   }
 
+  /** Bytes the ring takes in memory. */
+  get ringBytes(): number {
+    return this.#ring.byteLength;
+  }
+
   /** Keeps an event; `message` is kept too, when given (see {@link SentEvent}). */
   push(id: number, frame: Uint8Array, message?: NumberedMessage): void {
     const entry: Entry = { id, offset: 0, length: frame.byteLength, message };
@@ -65,6 +72,11 @@ export class FrameLog {
       this.#ring.set(frame, entry.offset);
     }
     this.#index.push(entry);
+  }
+
+  /** Forgets the events up to `lastId`, which the page has (see {@link ReplayBuffer.forget}). */
+  forget(lastId: number): void {
+    this.#index.forget(lastId);
   }
 
   /**
@@ -86,25 +98,47 @@ export class FrameLog {
   }
 
   /**
-   * Where the next `length` bytes go. A full-size ring wraps around, and its
-   * size keeps the bytes the index still needs out of reach. The first ring
-   * is small, so sessions that say little stay small; when it fills, the
-   * ring is rebuilt at full size at once: growing by doubling cost a copy and
-   * fresh pages at every step of a voice session's first seconds.
+   * Where the next `length` bytes go. A small ring is used as a circle of its
+   * free bytes: while the page acknowledges what it received, a voice session
+   * never needs more than the few frames in flight. When they do not fit, the
+   * ring is rebuilt at full size at once (growing by doubling cost a copy and
+   * fresh pages at every step of a voice session's first seconds). A
+   * full-size ring wraps around without looking: its size keeps the bytes
+   * the index still needs out of reach.
    */
   #place(length: number): number {
     const size = this.#ring.byteLength;
-    if (this.#head + length <= size) return (this.#head += length) - length;
-    if (size >= this.#maxRingBytes) {
+    const tail = this.#index.oldest(inRing)?.offset;
+    if (tail === undefined && length <= size) {
       this.#head = length;
       return 0;
     }
-    const kept = this.#index.newest(Infinity).filter((entry) => !entry.own);
+    if (size >= this.#maxRingBytes) {
+      if (this.#head + length <= size) return (this.#head += length) - length;
+      this.#head = length;
+      return 0;
+    }
+    if (tail !== undefined) {
+      // Kept bytes run from `tail` to `head`, around the end when `head` is behind.
+      const end = tail < this.#head ? size : tail;
+      if (this.#head + length <= end) return (this.#head += length) - length;
+      if (tail < this.#head && length <= tail) {
+        this.#head = length;
+        return 0;
+      }
+    }
+    return this.#grow(length);
+  }
+
+  /** Rebuilds the ring larger, its kept frames first, and places `length` bytes after them. */
+  #grow(length: number): number {
+    const size = this.#ring.byteLength;
     const ring = new Uint8Array(
       size === 0 ? Math.min(LARGEST_RING_FRAME, this.#maxRingBytes) : this.#maxRingBytes,
     );
     let head = 0;
-    for (const entry of kept) {
+    for (const entry of this.#index.newest(Infinity)) {
+      if (entry.own) continue;
       ring.set(this.#ring.subarray(entry.offset, entry.offset + entry.length), head);
       entry.offset = head;
       head += entry.length;

@@ -31,6 +31,69 @@ Deno.test("replay gives back each kept frame byte for byte, whatever sizes came 
   );
 });
 
+Deno.test("frames survive acknowledgements too: the ring reuses what the page received", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1024, max: 64 * 1024 }),
+      fc.array(
+        fc.oneof(
+          // Mostly frames the first ring can hold, so it goes round many times.
+          {
+            arbitrary: fc.record({ push: fc.integer({ min: 1, max: 6 * 1024 }) }),
+            weight: 6,
+          },
+          { arbitrary: fc.record({ push: fc.integer({ min: 1, max: 24 * 1024 }) }), weight: 1 },
+          { arbitrary: fc.record({ lag: fc.integer({ min: 0, max: 5 }) }), weight: 3 },
+        ),
+        { minLength: 1, maxLength: 400 },
+      ),
+      (maxBytes, steps) => {
+        const log = new FrameLog({ maxEvents: 1000, maxBytes });
+        const sent = new Map<number, Uint8Array>();
+        let id = 0;
+        let received = 0;
+        for (const step of steps) {
+          if ("lag" in step) {
+            received = Math.max(received, id - step.lag);
+            log.forget(received);
+          } else {
+            sent.set(++id, frame(id, step.push));
+            log.push(id, frame(id, step.push));
+          }
+          const kept = log.since(received);
+          if (kept === null) {
+            // Only the bounds forget what the page did not receive.
+            const oldest = log.newest(Infinity)[0];
+            assert.ok(oldest.id > received + 1);
+            continue;
+          }
+          assert.deepEqual(kept.map((event) => event.id), range(received + 1, id));
+          for (const event of kept) assert.deepEqual(event.frame, sent.get(event.id));
+        }
+        if (received > 0) assert.equal(log.since(received - 1), null, "the received are let go");
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});
+
+Deno.test("while the page acknowledges, a voice session's ring stays at its first 16 KiB", () => {
+  const acknowledged = new FrameLog({ maxEvents: 2000, maxBytes: 256 * 1024 });
+  const silent = new FrameLog({ maxEvents: 2000, maxBytes: 256 * 1024 });
+  for (let id = 1; id <= 1500; id++) {
+    acknowledged.push(id, frame(id, 2_700));
+    silent.push(id, frame(id, 2_700));
+    // The page's POSTs say what it received, a frame or two behind.
+    if (id > 2) acknowledged.forget(id - 2);
+  }
+  assert.equal(acknowledged.ringBytes, 16 * 1024);
+  assert.deepEqual(acknowledged.since(1498)?.map((event) => event.frame), [
+    frame(1499, 2_700),
+    frame(1500, 2_700),
+  ]);
+  assert.equal(silent.ringBytes, 256 * 1024 + 16 * 1024);
+});
+
 Deno.test("a page that missed more than is kept is told (null), as with the index alone", () => {
   const log = new FrameLog({ maxEvents: 100, maxBytes: 10_000 });
   for (let id = 1; id <= 20; id++) log.push(id, frame(id, 2_700));
@@ -56,3 +119,7 @@ Deno.test("a replayed frame is a copy: the ring moving on does not change it", (
   for (let id = 2; id < 50; id++) log.push(id, frame(id, 1000));
   assert.deepEqual(first.frame, frame(1, 1000));
 });
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}

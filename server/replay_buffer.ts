@@ -26,6 +26,8 @@ export class ReplayBuffer<T extends { id: number } = NumberedMessage> {
   #events: (T | undefined)[] = [];
   #start = 0;
   #bytes = 0;
+  /** The newest id let go of by {@link forget}: a page that missed it is told. */
+  #forgotten = -Infinity;
 
   constructor(
     { maxEvents, maxBytes, size = sizeOf as (event: T) => number }: {
@@ -53,11 +55,37 @@ export class ReplayBuffer<T extends { id: number } = NumberedMessage> {
       // slots waiting for the next compaction would keep megabytes alive.
       this.#events[this.#start++] = undefined;
     }
-    // Compact now and then instead of shifting on every push.
+    this.#compact();
+  }
+
+  /** Compacts now and then instead of shifting on every push. */
+  #compact(): void {
     if (this.#start > 64 && this.#start * 2 > this.#events.length) {
       this.#events = this.#events.slice(this.#start);
       this.#start = 0;
     }
+  }
+
+  /**
+   * Lets go of the messages up to `lastId`, which the page says it has
+   * received: none of them will be replayed, and a page that asks for one
+   * is told it is gone ({@link since} returns `null`).
+   */
+  forget(lastId: number): void {
+    this.#forgotten = Math.max(this.#forgotten, lastId);
+    while (this.#start < this.#events.length && this.#events[this.#start]!.id <= lastId) {
+      this.#bytes -= this.#size(this.#events[this.#start]!);
+      this.#events[this.#start++] = undefined;
+    }
+    this.#compact();
+  }
+
+  /** The oldest message kept (of those `where` accepts), if any. */
+  oldest(where: (event: T) => boolean = () => true): T | undefined {
+    for (let i = this.#start; i < this.#events.length; i++) {
+      if (where(this.#events[i]!)) return this.#events[i];
+    }
+    return undefined;
   }
 
   /** The newest `count` messages (fewer if fewer are kept), oldest first. */
@@ -72,6 +100,7 @@ export class ReplayBuffer<T extends { id: number } = NumberedMessage> {
    * already forgotten, so the caller can say so instead of losing them silently.
    */
   since(lastId: number): T[] | null {
+    if (lastId < this.#forgotten) return null;
     const oldest = this.#events[this.#start];
     if (!oldest || oldest.id > lastId + 1) {
       const newest = this.#events.at(-1);

@@ -111,3 +111,26 @@ Deno.test("events measured by their own size are bounded by those bytes", () => 
   assert.deepEqual(buffer.since(3)?.map((event) => event.id), [4, 5]);
   assert.equal(buffer.since(2), null);
 });
+
+Deno.test("forget() lets go of what the page received; asking for it again is told (null)", () => {
+  const buffer = filled(roomy, 5);
+  buffer.forget(3);
+  assert.deepEqual(ids(buffer.since(3)), [4, 5]);
+  assert.deepEqual(buffer.newest(10).map((m) => m.id), [4, 5]);
+  assert.equal(buffer.since(2), null);
+  buffer.forget(5);
+  assert.deepEqual(buffer.since(5), [], "all received: nothing to replay, nothing lost");
+  assert.equal(buffer.oldest(), undefined);
+  assert.equal(buffer.since(4), null, "an empty buffer still knows what it let go of");
+  buffer.push(message(6));
+  assert.deepEqual(ids(buffer.since(5)), [6]);
+  buffer.forget(2);
+  assert.deepEqual(ids(buffer.since(5)), [6], "an older acknowledgement changes nothing");
+});
+
+Deno.test("forgotten messages no longer count against the byte bound", () => {
+  const buffer = filled({ maxEvents: 100, maxBytes: 1000 }, 8, "x".repeat(100));
+  buffer.forget(8);
+  for (let id = 9; id <= 16; id++) buffer.push(message(id, "x".repeat(100)));
+  assert.deepEqual(ids(buffer.since(8)), [9, 10, 11, 12, 13, 14, 15, 16]);
+});

@@ -1,4 +1,5 @@
 import type { BrowserSession } from "./browser_session.ts";
+import { eventId } from "./event_id.ts";
 import { HttpError } from "./http_error.ts";
 import { loadOpus } from "./opus_codec.ts";
 import { RateLimiter } from "./rate_limiter.ts";
@@ -8,6 +9,12 @@ import type { SessionMetrics } from "./service_metrics.ts";
 
 /** 16 kHz, 16-bit mono. */
 const PCM_BYTES_PER_SECOND = 32_000;
+
+/** The parts of a request {@link sendDelivery} reads (Hono's `c.req` has them). */
+export interface SendBody {
+  text(): Promise<string>;
+  header(name: string): string | undefined;
+}
 
 /** What {@link sendDelivery} needs. */
 export interface SendDeliveryOptions {
@@ -26,22 +33,27 @@ export interface SendDeliveryOptions {
 
 /**
  * The work of `POST /send/:session_id` once the caller owns the session:
- * reads and parses the body, applies the per-request and per-minute limits on text,
+ * takes note of the events the page has received (its `Last-Event-ID`
+ * header, see {@link BrowserSession.acknowledge}), reads and parses the body, applies the per-request and per-minute limits on text,
  * audio and frames, decodes Opus, and hands the message to the session.
  * Both routes to it (the full middleware chain and the fast lane) call this.
  *
- * @throws {HttpError} 400, 413, 415 or 429 for a body the limits refuse;
+ * @throws {HttpError} 400 for an invalid `Last-Event-ID`; 400, 413, 415 or
+ *   429 for a body the limits refuse;
  *   whatever {@link BrowserSession.send} throws.
  *
  * @example
  * ```ts
  * const deliver = sendDelivery({ security, metrics });
- * await deliver(session, new Request("http://x/", { method: "POST", body: '{"mime_type":"text/plain","data":"Hi"}' }));
+ * await deliver(session, {
+ *   text: () => Promise.resolve('{"mime_type":"text/plain","data":"Hi"}'),
+ *   header: (name) => (name === "Last-Event-ID" ? "41" : undefined),
+ * });
  * ```
  */
 export function sendDelivery(
   { security, metrics, now }: SendDeliveryOptions,
-): (session: BrowserSession, request: { text(): Promise<string> }) => Promise<void> {
+): (session: BrowserSession, request: SendBody) => Promise<void> {
   const frameLimit = RateLimiter.requests(security.imageFramesPerSecond, now);
   const audioLimit = new RateLimiter({
     ratePerSecond: security.audioSecondsPerMinute / 60,
@@ -49,10 +61,12 @@ export function sendDelivery(
     now,
   });
   return async (session, request) => {
+    const received = eventId(request.header("Last-Event-ID"));
+    if (received !== undefined) session.acknowledge(received);
     const body = await request.text().catch((cause) => {
       throw new HttpError(400, "Cannot send: the body could not be read", { cause });
     });
-    const received = performance.now();
+    const readAt = performance.now();
     metrics.postBytes(body.length);
     const parsed = parseSendRequest(body);
     if (parsed.mimeType === "text/plain" && parsed.data.length > security.maxTextChars) {
@@ -108,6 +122,6 @@ export function sendDelivery(
     if (message.mimeType === "audio/pcm") {
       metrics.audioSeconds("in", message.bytes / PCM_BYTES_PER_SECOND);
     }
-    metrics.relayTime("up", (performance.now() - received) / 1000);
+    metrics.relayTime("up", (performance.now() - readAt) / 1000);
   };
 }

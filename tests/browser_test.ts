@@ -145,6 +145,12 @@ Deno.test({
     try {
       // Raw PCM, as without WebCodecs (tests/browser_opus_test.ts runs voice with Opus).
       const { page, problems } = await openClient(browser, h.baseUrl, { query: "?codec=pcm" });
+      // What each audio POST says the page received (`Last-Event-ID`).
+      const acknowledged: number[] = [];
+      page.on("request", (request) => {
+        const id = request.headers()["last-event-id"];
+        if (request.url().includes("/send/") && id !== undefined) acknowledged.push(Number(id));
+      });
       await startVoice(page);
       assert.equal(await page.textContent("#startAudioButton"), "Stop Audio");
       assert.equal(await page.getAttribute("#startAudioButton", "aria-pressed"), "true");
@@ -225,6 +231,20 @@ Deno.test({
       await page.locator(".turn.user .bubble", { hasText: "What is the weather in Paris today?" })
         .waitFor();
       await page.locator(".turn.agent .bubble", { hasText: "It is sunny in Paris." }).waitFor();
+      await t.step(
+        "the POSTs after the answer say the page received it, so the server lets go",
+        async () => {
+          // Two transcripts of the user, one of the agent, its voice, the turn's end.
+          await waitUntil(
+            "a POST acknowledges the turn",
+            () => Promise.resolve(Math.max(...acknowledged) >= 5),
+          );
+          assert.deepEqual(
+            acknowledged,
+            acknowledged.toSorted((a, b) => a - b),
+          );
+        },
+      );
       await screenshotBothWidths(page, "voice");
 
       await page.click("#startAudioButton");

@@ -152,6 +152,53 @@ Deno.test("a page that reconnects with Last-Event-ID gets exactly what it missed
   await again.close();
 });
 
+Deno.test("a page's POSTs say what it received (Last-Event-ID): the rest is replayed, the received let go", async () => {
+  await using h = startHarness();
+  const { sse, token } = await h.open("acked");
+  const upstream = await h.fake.connection(0);
+  upstream.text("1", "2", "3");
+  for (let i = 0; i < 3; i++) await sse.next();
+  const post = async (lastEventId: string) => {
+    const response = await h.send("acked", text("hi"), {
+      "X-Session-Token": token,
+      "Last-Event-ID": lastEventId,
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  assert.deepEqual(await post("2"), { status: 200, body: { status: "sent" } });
+  assert.deepEqual(
+    await post("99"),
+    { status: 200, body: { status: "sent" } },
+    "not sent yet: ignored",
+  );
+  assert.deepEqual(await post("two"), {
+    status: 400,
+    body: { error: "Invalid `Last-Event-ID`: use the id of an event of this session" },
+  });
+  await sse.close();
+  await delay(30);
+  upstream.text("4");
+  await delay(30);
+
+  const again = await SseClient.open(`${h.baseUrl}/events/acked`, {
+    "X-Session-Token": token,
+    "Last-Event-ID": "2",
+  });
+  assert.equal((await again.next()).event, "session");
+  assert.deepEqual([(await again.next()).id, (await again.next()).id], ["3", "4"]);
+  await again.close();
+  await delay(30);
+  // The page said it had event 2: a page asking for it again is told it is gone.
+  const older = await SseClient.open(`${h.baseUrl}/events/acked`, {
+    "X-Session-Token": token,
+    "Last-Event-ID": "1",
+  });
+  assert.equal((await older.next()).event, "session");
+  assert.equal((await older.next()).event, "error");
+  assert.equal(h.fake.connections.length, 1, "the session went on throughout");
+  await older.close();
+});
+
 Deno.test("too old a Last-Event-ID gets a clear error and a fresh turn, not silent loss", async () => {
   await using h = startHarness({ REPLAY_EVENTS: "3" });
   const { sse, token } = await h.open("old");

@@ -68,6 +68,13 @@ Deno.test("requests the lane leaves to the chain get the chain's answers", async
   assert.equal(cors.status, 200);
   assert.equal(cors.headers.get("access-control-allow-origin"), "https://app.example");
   await cors.body?.cancel();
+  const badId = await h.send("lane-cors", chunk(), {
+    "X-Session-Token": token,
+    Origin: "https://app.example",
+    "Last-Event-ID": "-1",
+  });
+  assert.equal(badId.status, 400);
+  assert.match((await badId.json()).error, /Invalid `Last-Event-ID`/);
   // No Content-Length (a streamed body): the chain's body limit counts it.
   const body = new TextEncoder().encode(JSON.stringify(chunk()));
   const streamed = await fetch(`${h.baseUrl}/send/lane-cors`, {

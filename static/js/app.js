@@ -44,7 +44,8 @@ const speaking = /** @type {HTMLElement} */ ($("speaking"));
 const statusLine = /** @type {HTMLElement} */ ($("status"));
 
 const sessionId = randomSessionId();
-const api = new SessionApi(sessionId);
+// Declared below; the api reads it only when it posts.
+const api = new SessionApi(sessionId, () => stream.lastEventId);
 const view = new ConversationView($("messages"), $("announcer"));
 const log = new EventLog($("eventLog"));
 const tools = new ToolCallsView({

@@ -1,7 +1,10 @@
 /**
  * The session's upstream: POST /send, /interrupt and /tools, authenticated with the
  * token from the stream's `session` event (the HttpOnly cookie is the
- * fallback when a POST races that event).
+ * fallback when a POST races that event). Each `/send` also tells the server
+ * the last event the page received (`Last-Event-ID`), so it need not keep
+ * those for a replay: a voice session's server then holds a few frames, not
+ * seconds of the agent's voice.
  *
  * @module
  */
@@ -20,9 +23,16 @@ export class SessionApi {
   /** @type {Array<() => void>} */
   #waiters = [];
 
-  /** @param {string} sessionId */
-  constructor(sessionId) {
+  #lastEventId;
+
+  /**
+   * @param {string} sessionId
+   * @param {() => string} [lastEventId] the id of the last event the page
+   *   received ("" before any)
+   */
+  constructor(sessionId, lastEventId = () => "") {
     this.sessionId = sessionId;
+    this.#lastEventId = lastEventId;
   }
 
   /**
@@ -40,7 +50,12 @@ export class SessionApi {
    * @returns {Promise<SendResult>}
    */
   send(body) {
-    return this.#post(`/send/${this.sessionId}`, JSON.stringify(body));
+    const received = this.#lastEventId();
+    return this.#post(
+      `/send/${this.sessionId}`,
+      JSON.stringify(body),
+      received ? { "Last-Event-ID": received } : {},
+    );
   }
 
   /**
@@ -67,12 +82,13 @@ export class SessionApi {
   /**
    * @param {string} path
    * @param {string} body
+   * @param {Record<string, string>} [extraHeaders]
    * @returns {Promise<SendResult>}
    */
-  async #post(path, body) {
+  async #post(path, body, extraHeaders = {}) {
     await this.#tokenOrTimeout();
     /** @type {Record<string, string>} */
-    const headers = { "Content-Type": "application/json" };
+    const headers = { "Content-Type": "application/json", ...extraHeaders };
     if (this.#token) headers["X-Session-Token"] = this.#token;
     let response;
     try {
