@@ -11,6 +11,12 @@ export interface SentEvent {
 
 /** Frames larger than this (or than `maxBytes`) get a copy of their own, outside the ring. */
 const LARGEST_RING_FRAME = 16 * 1024;
+/**
+ * Sizes a ring goes through before its full size: the first holds what a page
+ * that acknowledges has in flight, the second what a busy second leaves
+ * unacknowledged (~20 frames of the agent's voice).
+ */
+const SMALL_RINGS = [16 * 1024, 64 * 1024];
 
 /** Where a kept event's frame is: in the ring, or (if large) in a copy of its own. */
 interface Entry {
@@ -101,10 +107,10 @@ export class FrameLog {
    * Where the next `length` bytes go. A small ring is used as a circle of its
    * free bytes: while the page acknowledges what it received, a voice session
    * never needs more than the few frames in flight. When they do not fit, the
-   * ring is rebuilt at full size at once (growing by doubling cost a copy and
-   * fresh pages at every step of a voice session's first seconds). A
-   * full-size ring wraps around without looking: its size keeps the bytes
-   * the index still needs out of reach.
+   * ring is rebuilt larger, in big steps ({@link SMALL_RINGS}, then the full
+   * size: doubling cost a copy and fresh pages at every step of a voice
+   * session's first seconds). A full-size ring wraps around without looking:
+   * its size keeps the bytes the index still needs out of reach.
    */
   #place(length: number): number {
     const size = this.#ring.byteLength;
@@ -133,9 +139,8 @@ export class FrameLog {
   /** Rebuilds the ring larger, its kept frames first, and places `length` bytes after them. */
   #grow(length: number): number {
     const size = this.#ring.byteLength;
-    const ring = new Uint8Array(
-      size === 0 ? Math.min(LARGEST_RING_FRAME, this.#maxRingBytes) : this.#maxRingBytes,
-    );
+    const next = SMALL_RINGS.find((small) => small > size) ?? Infinity;
+    const ring = new Uint8Array(Math.min(next, this.#maxRingBytes));
     let head = 0;
     for (const entry of this.#index.newest(Infinity)) {
       if (entry.own) continue;
