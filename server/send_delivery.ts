@@ -10,8 +10,8 @@ import type { SessionMetrics } from "./service_metrics.ts";
 /** 16 kHz, 16-bit mono. */
 const PCM_BYTES_PER_SECOND = 32_000;
 
-/** The parts of a request {@link sendDelivery} reads (Hono's `c.req` has them). */
-export interface SendBody {
+/** The parts of a `POST /send` request {@link sendDelivery} reads (Hono's `c.req` has them). */
+export interface SendRequestParts {
   text(): Promise<string>;
   header(name: string): string | undefined;
 }
@@ -34,8 +34,9 @@ export interface SendDeliveryOptions {
 /**
  * The work of `POST /send/:session_id` once the caller owns the session:
  * takes note of the events the page has received (its `Last-Event-ID`
- * header, see {@link BrowserSession.acknowledge}), reads and parses the body, applies the per-request and per-minute limits on text,
- * audio and frames, decodes Opus, and hands the message to the session.
+ * header, see {@link BrowserSession.acknowledge}), reads and parses the
+ * body, applies the per-request and per-minute limits on text, audio and
+ * frames, decodes Opus, and hands the message to the session.
  * Both routes to it (the full middleware chain and the fast lane) call this.
  *
  * @throws {HttpError} 400 for an invalid `Last-Event-ID`; 400, 413, 415 or
@@ -53,7 +54,7 @@ export interface SendDeliveryOptions {
  */
 export function sendDelivery(
   { security, metrics, now }: SendDeliveryOptions,
-): (session: BrowserSession, request: SendBody) => Promise<void> {
+): (session: BrowserSession, request: SendRequestParts) => Promise<void> {
   const frameLimit = RateLimiter.requests(security.imageFramesPerSecond, now);
   const audioLimit = new RateLimiter({
     ratePerSecond: security.audioSecondsPerMinute / 60,

@@ -3,7 +3,7 @@ import type { BrowserSession } from "./browser_session.ts";
 import { errorResponse } from "./error_response.ts";
 import type { InFlightRequests } from "./in_flight_requests.ts";
 import type { Logger } from "./logger.ts";
-import type { SendBody } from "./send_delivery.ts";
+import type { SendRequestParts } from "./send_delivery.ts";
 import { securityHeaderList } from "./security_headers.ts";
 import type { SessionRegistry } from "./session_registry.ts";
 
@@ -23,7 +23,7 @@ export interface SendFastLaneOptions {
   /** The per-client and per-session rate limits; throw 429. */
   rateLimit: (c: Context, session: BrowserSession) => void;
   /** The body's way to the agent (see `send_delivery.ts`). */
-  deliver: (session: BrowserSession, request: SendBody) => Promise<void>;
+  deliver: (session: BrowserSession, request: SendRequestParts) => Promise<void>;
   isHttps: (c: Context) => boolean;
   inFlight: InFlightRequests;
   metrics: {
