@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { HttpError } from "./http_error.ts";
-import { tokensMatch } from "./session_token.ts";
+import { base64Url, tokensMatch } from "./session_token.ts";
 
 /** Who may use the service. */
 export interface AccessOptions {
@@ -107,9 +107,6 @@ async function accessCookieValue(accessToken: string): Promise<string> {
     false,
     ["sign"],
   );
-  const mac = new Uint8Array(
-    await crypto.subtle.sign("HMAC", key, encoder.encode("gemini-live-search access")),
-  );
-  return btoa(String.fromCharCode(...mac)).replaceAll("+", "-").replaceAll("/", "_")
-    .replace(/=+$/, "");
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode("gemini-live-search access"));
+  return base64Url(new Uint8Array(mac));
 }

@@ -7,7 +7,18 @@
  * ```
  */
 export function createSessionToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return base64Url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/**
+ * Bytes as unpadded base64url (RFC 4648 §5), as tokens and cookies carry them.
+ *
+ * @example
+ * ```ts
+ * base64Url(new Uint8Array([251, 255])); // "-_8"
+ * ```
+ */
+export function base64Url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes))
     .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
