@@ -36,10 +36,11 @@ const inRing = (entry: Entry) => !entry.own;
  *
  * A voice session sends 25 frames of ~2.7 KB a second. Kept one by one, the
  * frames the bounds let go of lingered until a full garbage collection (tens
- * of MB at 100 sessions); the ring reuses its bytes, so a session holds about
- * `maxBytes` whatever it sends. Its size is `maxBytes` plus the largest
- * frame it takes, which is enough that a write never reaches a frame the
- * index still keeps.
+ * of MB at 100 sessions); the ring reuses its bytes. It starts small and grows
+ * only when the frames kept do not fit (see {@link forget}: a page that says
+ * what it received keeps it small), up to `maxBytes` plus the largest frame
+ * it takes, which is enough that a write never reaches a frame the index
+ * still keeps.
  *
  * @example
  * ```ts
