@@ -107,7 +107,7 @@ const run = async (kind: RelayKind, sessions: number) => {
   results.push(result);
   console.error(
     `${kind} N=${sessions}: up p99 ${result.up.p99} ms, down p99 ${result.down.p99} ms, ` +
-      `lost ${result.upLost}/${result.downLost}, CPU ${result.cpu.server} %, ` +
+      `lost ${result.upLost}/${result.downLost}, CPU ${result.cpu.server} % (kernel ${result.cpu.serverSystem}), ` +
       `generator ${result.cpu.generator} % → ${result.pass ? "pass" : "fail"}`,
   );
   return result;

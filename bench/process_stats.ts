@@ -2,6 +2,14 @@
 export interface ProcessSample {
   /** User plus system CPU time, ms. */
   cpuMs: number;
+  /**
+   * System (kernel) CPU time alone, ms. Over loopback the kernel delivers
+   * each write to the receiving process in the writer's time, so a relay's
+   * system time is mostly the generator's and the fake upstream's TCP
+   * receive path, paid per write: what the relay's own code costs is its
+   * user time.
+   */
+  systemMs: number;
   /** Resident set size, KiB. */
   rssKiB: number;
   /** When it was read ({@link performance.now}). */
@@ -27,15 +35,21 @@ export function sampleProcess(pid: number | "self"): ProcessSample {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   return {
     cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS,
+    systemMs: Number(fields[12]) * TICK_MS,
     rssKiB: field(status, "VmRSS"),
     at: performance.now(),
   };
 }
 
-/** CPU used between two samples, in percent of one core. */
-export function cpuPercent(before: ProcessSample, after: ProcessSample): number {
+/** CPU used between two samples, in percent of one core; `"system"` counts kernel time only. */
+export function cpuPercent(
+  before: ProcessSample,
+  after: ProcessSample,
+  kind: "all" | "system" = "all",
+): number {
   const elapsed = after.at - before.at;
-  return elapsed > 0 ? (after.cpuMs - before.cpuMs) / elapsed * 100 : 0;
+  const used = kind === "all" ? after.cpuMs - before.cpuMs : after.systemMs - before.systemMs;
+  return elapsed > 0 ? used / elapsed * 100 : 0;
 }
 
 function field(text: string, name: string): number {

@@ -32,7 +32,7 @@ const ms = (s: { p50: number; p99: number; max: number }) => `${s.p50} / ${s.p99
  */
 export function resultsTable(results: ScenarioResult[]): string {
   const lines = [
-    "| Relay | N | Up ms p50 / p99 / max | Down ms p50 / p99 / max | Lost up / down | Reordered | Server CPU % | Generator CPU % | Fake CPU % | Others CPU % | RSS idle MiB | KiB / idle session | KiB / active session | Wire B/s per conversation (browser side / upstream side) | Cold start ms | Pass |",
+    "| Relay | N | Up ms p50 / p99 / max | Down ms p50 / p99 / max | Lost up / down | Reordered | Server CPU % (kernel) | Generator CPU % | Fake CPU % | Others CPU % | RSS idle MiB | KiB / idle session | KiB / active session | Wire B/s per conversation (browser side / upstream side) | Cold start ms | Pass |",
     "| --- | --: | --- | --- | --- | --- | --: | --: | --: | --: | --: | --: | --: | --- | --: | --- |",
   ];
   for (const r of results) {
@@ -41,7 +41,7 @@ export function resultsTable(results: ScenarioResult[]): string {
         ms(r.down)
       } | ${r.upLost} / ${r.downLost} | ${
         r.upReordered + r.downReordered
-      } | ${r.cpu.server} | ${r.cpu.generator} | ${r.cpu.fakeUpstream} | ${r.cpu.others} | ${
+      } | ${r.cpu.server} (${r.cpu.serverSystem}) | ${r.cpu.generator} | ${r.cpu.fakeUpstream} | ${r.cpu.others} | ${
         (r.rssKiB.idle / 1024).toFixed(1)
       } | ${r.rssKiB.perIdleSession} | ${r.rssKiB.perActiveSession} | ${r.wire.browserSide} / ${r.wire.upstreamSide} | ${r.coldStartMs} | ${
         r.pass ? "yes" : "no"
@@ -59,6 +59,8 @@ export interface Ratios {
   upP99: number;
   downP99: number;
   serverCpu: number;
+  /** The same without kernel time: what the relays' own code costs. */
+  serverUserCpu: number;
   rssPerActiveSession: number;
   wireBytes: number;
 }
@@ -84,6 +86,7 @@ export function ratios(results: ScenarioResult[]): Ratios[] {
       upP99: of((r) => r.up.p99),
       downP99: of((r) => r.down.p99),
       serverCpu: of((r) => r.cpu.server),
+      serverUserCpu: of((r) => r.cpu.server - r.cpu.serverSystem),
       rssPerActiveSession: of((r) => r.rssKiB.perActiveSession),
       wireBytes: of((r) => r.wire.browserSide),
     });
@@ -94,10 +97,10 @@ export function ratios(results: ScenarioResult[]): Ratios[] {
 /** Markdown table of {@link ratios}. */
 export function ratiosTable(rows: Ratios[]): string {
   return [
-    "| N | Pairs | Up p99 | Down p99 | Server CPU | RSS / active session | Wire bytes |",
-    "| --: | --: | --: | --: | --: | --: | --: |",
+    "| N | Pairs | Up p99 | Down p99 | Server CPU | Server CPU, user only | RSS / active session | Wire bytes |",
+    "| --: | --: | --: | --: | --: | --: | --: | --: |",
     ...rows.map((r) =>
-      `| ${r.sessions} | ${r.pairs} | ${r.upP99}× | ${r.downP99}× | ${r.serverCpu}× | ${r.rssPerActiveSession}× | ${r.wireBytes}× |`
+      `| ${r.sessions} | ${r.pairs} | ${r.upP99}× | ${r.downP99}× | ${r.serverCpu}× | ${r.serverUserCpu}× | ${r.rssPerActiveSession}× | ${r.wireBytes}× |`
     ),
   ].join("\n");
 }

@@ -44,6 +44,8 @@ export interface ScenarioResult {
    */
   cpu: {
     server: number;
+    /** Of `server`, the kernel's part (see `ProcessSample.systemMs`). */
+    serverSystem: number;
     generator: number;
     fakeUpstream: number;
     others: number;
@@ -150,6 +152,7 @@ export async function runScenario(
       postErrors: recorder.postErrors,
       cpu: {
         server: round(cpuPercent(before[0], after[0])),
+        serverSystem: round(cpuPercent(before[0], after[0], "system")),
         generator: round(cpuPercent(before[1], after[1])),
         fakeUpstream: round(cpuPercent(before[2], after[2])),
         others: round(
