@@ -50,12 +50,16 @@ export class ReplayBuffer<T extends { id: number } = NumberedMessage> {
       this.#events.length - this.#start > this.#maxEvents ||
       (this.#bytes > this.#maxBytes && this.#events.length - this.#start > 1)
     ) {
-      this.#bytes -= this.#size(this.#events[this.#start]!);
-      // Let go of it now: a voice session forgets ~25 events a second, and
-      // slots waiting for the next compaction would keep megabytes alive.
-      this.#events[this.#start++] = undefined;
+      this.#dropOldest();
     }
     this.#compact();
+  }
+
+  #dropOldest(): void {
+    this.#bytes -= this.#size(this.#events[this.#start]!);
+    // Let go of it now: a voice session forgets ~25 events a second, and
+    // slots waiting for the next compaction would keep megabytes alive.
+    this.#events[this.#start++] = undefined;
   }
 
   /** Compacts now and then instead of shifting on every push. */
@@ -74,8 +78,7 @@ export class ReplayBuffer<T extends { id: number } = NumberedMessage> {
   forget(lastId: number): void {
     this.#forgotten = Math.max(this.#forgotten, lastId);
     while (this.#start < this.#events.length && this.#events[this.#start]!.id <= lastId) {
-      this.#bytes -= this.#size(this.#events[this.#start]!);
-      this.#events[this.#start++] = undefined;
+      this.#dropOldest();
     }
     this.#compact();
   }
