@@ -51,8 +51,9 @@ export function startService(
   const agent = agentConfig(env, agents);
   if (!agent.credentials) logger.warnOnce(MISSING_CREDENTIALS_MESSAGE);
   const metrics = new ServiceMetrics(config.prices);
+  const connector = new GeminiLiveConnector({ ...agent, observer: metrics, log: logger });
   const registry = new SessionRegistry({
-    connector: new GeminiLiveConnector({ ...agent, observer: metrics }),
+    connector,
     metrics,
     logger,
     sessionGraceMs: config.sessionGraceMs,
@@ -76,6 +77,7 @@ export function startService(
     opusDownlink: config.opusDownlink,
     maxBodyBytes: config.maxBodyBytes,
     staticRoot: new URL("./static/", import.meta.url),
+    agentProblem: () => connector.problem,
   });
   const tls = security.tls && {
     cert: Deno.readTextFileSync(security.tls.certFile),
@@ -91,6 +93,8 @@ export function startService(
       logger.info(`Listening on ${scheme}://${shown}:${port} (agent ${agent.agent.name})`);
     },
   }, app.fetch);
+  // After listening: the check lists Gemini's models, which must not delay the page.
+  void connector.checkModels();
   return {
     server,
     registry,
@@ -116,7 +120,17 @@ export function startService(
   };
 }
 
-if (import.meta.main) {
+/**
+ * The process environment with `.env` of the working directory under it (the
+ * environment wins), also set back into `Deno.env`.
+ *
+ * @example
+ * ```ts
+ * const env = await loadEnvironment();
+ * env.GOOGLE_API_KEY;
+ * ```
+ */
+export async function loadEnvironment(): Promise<Record<string, string>> {
   let dotEnv = "";
   try {
     dotEnv = await Deno.readTextFile(".env");
@@ -127,6 +141,11 @@ if (import.meta.main) {
   // Libraries that read the environment themselves (google-auth-library for
   // Vertex AI) see .env too, as they would under `deno run --env-file`.
   for (const [name, value] of Object.entries(env)) Deno.env.set(name, value);
+  return env;
+}
+
+if (import.meta.main) {
+  const env = await loadEnvironment();
   if (env.OTEL_DENO === "true") await enableTracing();
   let service: Service;
   try {

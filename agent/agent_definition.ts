@@ -12,7 +12,7 @@ export interface AgentDefinition {
   name: string;
   /** Live model for text sessions. */
   model: string;
-  /** Live model for voice sessions; native-audio models answer only in audio. */
+  /** Live model for voice sessions. */
   audioModel: string;
   /** What the agent is for, in one line. */
   description: string;
@@ -24,8 +24,11 @@ export interface AgentDefinition {
   functionTools?: FunctionTool[];
 }
 
-/** A current Live model that answers in both TEXT and AUDIO. */
-export const DEFAULT_MODEL = "gemini-live-2.5-flash-preview";
+/**
+ * Google's stable Live model, its default for voice agents. It answers only in
+ * audio: text sessions show the transcription of its speech.
+ */
+export const DEFAULT_MODEL = "gemini-3.8-live";
 
 /** The reference sample's instruction. */
 export const DEFAULT_INSTRUCTION = "Answer the question using the Google Search tool.";
@@ -42,7 +45,7 @@ export interface AgentSettings {
  *
  * @example
  * ```ts
- * const agent = googleSearchAgent({ model: "gemini-live-2.5-flash-preview" });
+ * const agent = googleSearchAgent({ model: "gemini-3.8-live" });
  * agent.tools; // [{ googleSearch: {} }]
  * ```
  */
@@ -64,9 +67,9 @@ export function googleSearchAgent(settings: AgentSettings = {}): AgentDefinition
  * ```ts
  * const agent = configureAgent(
  *   { name: "quiet_agent", description: "Says little.", instruction: "Be brief.", tools: [] },
- *   { model: "gemini-live-2.5-flash-preview" },
+ *   { model: "gemini-3.8-live" },
  * );
- * agent.audioModel; // "gemini-live-2.5-flash-preview"
+ * agent.audioModel; // "gemini-3.8-live"
  * ```
  */
 export function configureAgent(

@@ -1,3 +1,5 @@
+import type { RefusalKind } from "./live_close_cause.ts";
+
 /**
  * The one error type the agent module throws.
  *
@@ -12,10 +14,16 @@
 export class AgentError extends Error {
   /** True when retrying cannot succeed without a change of configuration. */
   readonly fatal: boolean;
+  /** What Gemini refused, when it closed the connection during setup. */
+  readonly refusal?: RefusalKind;
 
-  constructor(message: string, options: { fatal: boolean; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { fatal: boolean; cause?: unknown; refusal?: RefusalKind },
+  ) {
     super(message, { cause: options.cause });
     this.name = "AgentError";
     this.fatal = options.fatal;
+    this.refusal = options.refusal;
   }
 }

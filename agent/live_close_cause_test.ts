@@ -13,10 +13,33 @@ Deno.test("close code 1008 (policy) is fatal whatever the reason says", () => {
   assert.match(cause.message, /Something happened/);
 });
 
-Deno.test("a fatal cause tells the user what to check", () => {
-  const cause = liveCloseCause(1008, "Policy violation");
-  assert.match(cause.message, /GOOGLE_API_KEY/);
-  assert.match(cause.message, /GEMINI_MODEL/);
+Deno.test("a refused key is blamed on GOOGLE_API_KEY, and only a refused key", () => {
+  const key = liveCloseCause(1007, "API key not valid. Please pass a valid API key.");
+  assert.equal(key.kind, "key");
+  assert.match(key.message, /check GOOGLE_API_KEY/);
+  const other = liveCloseCause(1008, "Policy violation");
+  assert.equal(other.kind, "other");
+  assert.doesNotMatch(other.message, /GOOGLE_API_KEY|GEMINI_MODEL/);
+});
+
+Deno.test("an unknown model is blamed on GEMINI_MODEL, not on the key", () => {
+  const cause = liveCloseCause(
+    1008,
+    "models/gemini-live-2.5-flash-preview is not found for API version v1beta, or is not " +
+      "supported for bidiGenerateContent.",
+  );
+  assert.equal(cause.kind, "model");
+  assert.match(cause.message, /check GEMINI_MODEL/);
+  assert.doesNotMatch(cause.message, /GOOGLE_API_KEY/);
+});
+
+Deno.test("a refused TEXT modality says the model answers only in audio", () => {
+  const cause = liveCloseCause(
+    1007,
+    "the requested combination of response modalities (TEXT) is not supported",
+  );
+  assert.equal(cause.kind, "modality");
+  assert.match(cause.message, /only in audio/);
 });
 
 for (

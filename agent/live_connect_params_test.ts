@@ -85,3 +85,34 @@ Deno.test("function tools are declared next to Google Search, with their JSON Sc
   }
   assert.deepEqual(liveConnectParams(agent, "text").config.tools, [{ googleSearch: {} }]);
 });
+
+Deno.test("a text session on an audio-only model asks for AUDIO and its transcription only", () => {
+  const { model, config } = liveConnectParams(agent, "text", { textAnswer: "speech" });
+  assert.equal(model, "text-model");
+  assert.deepEqual(config.responseModalities, [Modality.AUDIO]);
+  assert.deepEqual(config.outputAudioTranscription, {});
+  assert.equal(config.inputAudioTranscription, undefined);
+  assert.equal(config.speechConfig, undefined);
+});
+
+Deno.test("extended thinking gets a thinking level; 3.8 Live and others get none", () => {
+  const thinking = (model: string) =>
+    liveConnectParams(googleSearchAgent({ model }), "audio").config.thinkingConfig;
+  assert.deepEqual(thinking("gemini-3.8-live-extended-thinking"), { thinkingLevel: "MEDIUM" });
+  assert.equal(thinking("gemini-3.8-live"), undefined);
+  assert.equal(thinking("gemini-2.5-flash-native-audio-latest"), undefined);
+});
+
+Deno.test("functions are declared NON_BLOCKING to models that call them asynchronously", () => {
+  const behaviors = (model: string) => {
+    const { config } = liveConnectParams(timeAndUnitsAgent({ model }), "audio");
+    return ((config.tools?.[1] as Tool).functionDeclarations ?? []).map((d) => d.behavior);
+  };
+  assert.deepEqual(behaviors("gemini-3.8-live-extended-thinking"), [
+    "NON_BLOCKING",
+    "NON_BLOCKING",
+  ]);
+  assert.deepEqual(behaviors("gemini-3.8-live"), ["NON_BLOCKING", "NON_BLOCKING"]);
+  // 3.1 Flash Live calls functions only synchronously: no behavior is said.
+  assert.deepEqual(behaviors("gemini-3.1-flash-live-preview"), [undefined, undefined]);
+});

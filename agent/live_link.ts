@@ -13,6 +13,11 @@ export interface LiveLink {
 
 /** What a link reports to the session that dialled it. */
 export interface LinkHandlers {
+  /**
+   * Told before each setup is sent whether the answer's text will come as the
+   * transcription of the agent's speech (a text session on an audio-only model).
+   */
+  onSetup(setup: { speechAsText: boolean }): void;
   onMessage(message: LiveServerMessage): void;
   /** The service closed the connection, or it broke. */
   onClose(code: number, reason: string): void;

@@ -7,7 +7,12 @@ import type { AgentEvent, Source } from "./agent_event.ts";
  * It keeps the little state a turn needs: transcription arrives in pieces and
  * is reported cumulatively, so a client can replace partial text by the final
  * one; grounding sources are gathered over the turn and reported once at its
- * end. One mapper per upstream connection.
+ * end. Every part of a message is used: today's models put audio, both
+ * transcriptions and text in one message. One mapper per upstream connection.
+ *
+ * With `speechAsText` (a text session on a model that answers only in audio)
+ * the transcription of the agent's speech is the answer's text, streamed as
+ * `text` events, and the audio itself is dropped.
  *
  * @example
  * ```ts
@@ -20,6 +25,11 @@ export class LiveMessageMapper {
   #user = new Utterance("user");
   #model = new Utterance("model");
   #sources = new Map<string, Source>();
+  readonly #speechAsText: boolean;
+
+  constructor({ speechAsText = false }: { speechAsText?: boolean } = {}) {
+    this.#speechAsText = speechAsText;
+  }
 
   /** Maps one server message to the events it carries, in order. */
   map(message: LiveServerMessage): AgentEvent[] {
@@ -38,12 +48,15 @@ export class LiveMessageMapper {
         if (part.thought) continue;
         if (part.text) events.push({ type: "text", text: part.text });
         const blob = part.inlineData;
-        if (blob?.data && blob.mimeType?.startsWith("audio/pcm")) {
+        if (!this.#speechAsText && blob?.data && blob.mimeType?.startsWith("audio/pcm")) {
           events.push({ type: "audio", data: blob.data });
         }
       }
-      if (content.outputTranscription) {
-        this.#model.add(content.outputTranscription, events);
+      const spoken = content.outputTranscription;
+      if (spoken && this.#speechAsText) {
+        if (spoken.text) events.push({ type: "text", text: spoken.text });
+      } else if (spoken) {
+        this.#model.add(spoken, events);
       }
       for (const chunk of content.groundingMetadata?.groundingChunks ?? []) {
         const web = chunk.web;
@@ -60,7 +73,9 @@ export class LiveMessageMapper {
         this.#endTurn(events);
         events.push({ type: "interrupted" });
       }
-      if (content.turnComplete) {
+      // A model still reasoning in the background (extended thinking) ends a
+      // turn with IN_PROGRESS: more of the same answer follows.
+      if (content.turnComplete && content.interactionStatus as string !== "IN_PROGRESS") {
         this.#endTurn(events);
         events.push({ type: "turn_complete" });
       }

@@ -383,3 +383,56 @@ Deno.test("usage comes after the content events of the same message", () => {
     "usage",
   ]);
 });
+
+Deno.test("one message with audio and both transcriptions gives every part, none dropped", () => {
+  const mapper = new LiveMessageMapper();
+  const events = mapper.map(content({
+    modelTurn: {
+      parts: [
+        { inlineData: { mimeType: "audio/pcm;rate=24000", data: "AAAA" } },
+        { inlineData: { mimeType: "audio/pcm;rate=24000", data: "BBBB" } },
+      ],
+    },
+    inputTranscription: { text: "Who won?", finished: true },
+    outputTranscription: { text: "Pogačar" },
+  }));
+  assert.deepEqual(events, [
+    { type: "transcript", role: "user", text: "Who won?", final: true },
+    { type: "audio", data: "AAAA" },
+    { type: "audio", data: "BBBB" },
+    { type: "transcript", role: "model", text: "Pogačar", final: false },
+  ]);
+});
+
+Deno.test("a text session on an audio-only model streams the transcription as text, no audio", () => {
+  const mapper = new LiveMessageMapper({ speechAsText: true });
+  const speech = (text: string) =>
+    content({
+      modelTurn: { parts: [{ inlineData: { mimeType: "audio/pcm;rate=24000", data: "AAAA" } }] },
+      outputTranscription: { text },
+    });
+  const events = [
+    ...mapper.map(speech("Tadej ")),
+    ...mapper.map(speech("Pogačar won.")),
+    ...mapper.map(content({ turnComplete: true })),
+  ];
+  assert.deepEqual(events, [
+    { type: "text", text: "Tadej " },
+    { type: "text", text: "Pogačar won." },
+    { type: "turn_complete" },
+  ]);
+});
+
+Deno.test("a turn end while the model still reasons (IN_PROGRESS) does not end the answer", () => {
+  const mapper = new LiveMessageMapper({ speechAsText: true });
+  mapper.map(grounding(web("https://a.example/", "A")));
+  assert.deepEqual(
+    mapper.map(content({ turnComplete: true, interactionStatus: "IN_PROGRESS" })),
+    [],
+  );
+  mapper.map(content({ outputTranscription: { text: "Found it." } }));
+  assert.deepEqual(mapper.map(content({ turnComplete: true, interactionStatus: "IDLE" })), [
+    { type: "sources", sources: [{ title: "A", uri: "https://a.example/" }] },
+    { type: "turn_complete" },
+  ]);
+});

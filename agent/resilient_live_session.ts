@@ -133,6 +133,9 @@ export class ResilientLiveSession implements AgentSession {
     this.#slots.push(slot);
     const handle = this.#handle;
     this.#options.dial(handle, {
+      onSetup: ({ speechAsText }) => {
+        slot.mapper = new LiveMessageMapper({ speechAsText });
+      },
       onMessage: (message) => this.#onMessage(slot, message),
       onClose: (code, reason) => this.#onClose(slot, code, reason),
     }).then(

@@ -44,6 +44,8 @@ export interface AppOptions {
   opusDownlink?: boolean;
   /** Injected so tests control time for rate limits. */
   now?: () => number;
+  /** What keeps the agent from working for anyone (a model the key cannot use), if anything. */
+  agentProblem?: () => string | undefined;
 }
 
 const SessionParam = z.object({
@@ -169,13 +171,14 @@ export function createApp(options: AppOptions): Hono {
   if (!options.metricsToken) app.get("/metrics", serveMetrics);
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get(
-    "/readyz",
-    (c) =>
-      registry.draining
-        ? c.json({ status: "draining", sessions: registry.size }, 503)
-        : c.json({ status: "ready", sessions: registry.size }),
-  );
+  app.get("/readyz", (c) => {
+    if (registry.draining) return c.json({ status: "draining", sessions: registry.size }, 503);
+    const problem = options.agentProblem?.();
+    if (problem) {
+      return c.json({ status: "misconfigured", error: problem, sessions: registry.size }, 503);
+    }
+    return c.json({ status: "ready", sessions: registry.size });
+  });
 
   app.get("/", staticFiles(staticRoot, "", "index.html"));
   app.get("/static/*", staticFiles(staticRoot, "/static"));

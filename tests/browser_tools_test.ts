@@ -73,7 +73,12 @@ Deno.test({
       await screenshotBothWidths(page, "tool-confirm");
       await allowed.locator("button.tool-allow").click();
       assert.deepEqual(await upstream.nextToolResponse(), [
-        { id: "c2", name: "delete_note", response: { output: "deleted groceries" } },
+        {
+          id: "c2",
+          name: "delete_note",
+          response: { output: "deleted groceries" },
+          scheduling: "WHEN_IDLE",
+        },
       ]);
       await allowed.and(page.locator("[data-status=done]")).waitFor();
       assert.equal(await allowed.locator("button").count(), 0, "the buttons are gone");
@@ -86,6 +91,7 @@ Deno.test({
         id: "c3",
         name: "delete_note",
         response: { error: "The user declined to run `delete_note`; it was not run." },
+        scheduling: "WHEN_IDLE",
       }]);
       await denied.and(page.locator("[data-status=error]")).waitFor();
       assert.equal(await denied.locator(".tool-status").textContent(), "Failed");

@@ -349,7 +349,7 @@ Deno.test({
   async fn() {
     await using h = startHarness({}, {
       onSession: (c) =>
-        void c.nextClientContent().then(() => {
+        void c.nextText().then(() => {
           c.text("Still here.");
           c.turnComplete();
         }),

@@ -37,8 +37,7 @@ const askedOn = new Map<string, FakeLiveConnection>();
  */
 async function answerQuestions(upstream: FakeLiveConnection): Promise<void> {
   while (upstream.isOpen) {
-    const message = await upstream.nextClientContent();
-    const question: string = message.clientContent.turns[0].parts[0].text;
+    const question = await upstream.nextText();
     askedOn.set(question, upstream);
     upstream.text(`answer to ${question}`, " (end)");
     upstream.turnComplete();

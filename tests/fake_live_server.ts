@@ -6,11 +6,22 @@
  * Like the real service it checks the key, expects `setup` first and answers
  * `setupComplete`, accepts only `clientContent`, `realtimeInput` and
  * `toolResponse` after that, and closes with 1007/1008 and a reason on bad
- * input. It sends JSON in binary frames, as the real service does. Tests
- * script the agent's side through {@link FakeLiveConnection}.
+ * input. Its models behave as today's do (`fake_live_models.ts`): they answer
+ * only in audio, put the audio and its transcription in one message, and
+ * refuse TEXT, retired models, thinking where it does not belong and
+ * `mediaChunks`. It serves the model list too. It sends JSON in binary
+ * frames, as the real service does. Tests script the agent's side through
+ * {@link FakeLiveConnection}.
  *
  * @module
  */
+
+import {
+  CURRENT_MODELS,
+  type FakeModelProfile,
+  OTHER_MODELS,
+  setupRefusal,
+} from "./fake_live_models.ts";
 
 /** A message the client sent, as parsed JSON. */
 // deno-lint-ignore no-explicit-any
@@ -20,8 +31,8 @@ export type ClientMessage = Record<string, any>;
 export interface FakeLiveServerOptions {
   /** The only key accepted (`?key=`); default `"test-key"`. */
   apiKey?: string;
-  /** Models that exist; others close with 1008. Default: any `models/…`. */
-  models?: string[];
+  /** Models that exist, and how each behaves; others close with 1008. Default: today's. */
+  models?: Readonly<Record<string, FakeModelProfile>>;
   /** Called for each connection once setup completed, to script replies. */
   onSession?: (connection: FakeLiveConnection) => void;
   /**
@@ -35,13 +46,19 @@ export interface FakeLiveServerOptions {
 }
 
 const PATH =
-  /^\/ws\/google\.ai\.generativelanguage\.v1(alpha|beta)?\.GenerativeService\.BidiGenerateContent$/;
+  /^\/ws\/google\.ai\.generativelanguage\.(v1(?:alpha|beta)?)\.GenerativeService\.BidiGenerateContent$/;
+const LIST_PATH = /^\/(v1(?:alpha|beta)?)\/models$/;
+/** How long a test waits for the fake to see something before it fails. */
+const WAIT_MS = 10_000;
 const CLIENT_MESSAGES = ["clientContent", "realtimeInput", "toolResponse"];
 
 /** One client connection, after its `setup` was accepted. */
 export class FakeLiveConnection {
   /** The `setup` message the client sent. */
   readonly setup: ClientMessage;
+  /** The API version of the socket's path (`v1beta`, …). */
+  readonly apiVersion: string;
+  readonly #profile: FakeModelProfile;
   /** Every message received after setup, in order. */
   readonly received: ClientMessage[] = [];
   /** Resolves with the close code and reason, whoever closed. */
@@ -51,9 +68,16 @@ export class FakeLiveConnection {
     { test: (m: ClientMessage) => boolean; resolve: (m: ClientMessage) => void }
   > = [];
 
-  constructor(socket: WebSocket, setup: ClientMessage) {
+  constructor(
+    socket: WebSocket,
+    setup: ClientMessage,
+    profile: FakeModelProfile,
+    apiVersion: string,
+  ) {
     this.#socket = socket;
     this.setup = setup;
+    this.#profile = profile;
+    this.apiVersion = apiVersion;
     this.closed = new Promise((resolve) => {
       socket.addEventListener(
         "close",
@@ -67,31 +91,40 @@ export class FakeLiveConnection {
     return this.#socket.readyState === WebSocket.OPEN;
   }
 
-  /** Resolves with the next received message that passes `test` (earlier ones count). */
+  /**
+   * Resolves with the next received message that passes `test` (earlier ones
+   * count); rejects naming `what` when none comes within 10 s.
+   */
   nextMessage(
     test: (m: ClientMessage) => boolean = () => true,
+    what = "a message",
   ): Promise<ClientMessage> {
     const seen = this.received.find(test);
     if (seen) {
       this.received.splice(this.received.indexOf(seen), 1);
       return Promise.resolve(seen);
     }
-    return new Promise((resolve) => this.#waiters.push({ test, resolve }));
+    return withDeadline(
+      new Promise((resolve) => this.#waiters.push({ test, resolve })),
+      `the fake Live API received no ${what}`,
+    );
   }
 
-  /** Next `clientContent` message. */
-  nextClientContent(): Promise<ClientMessage> {
-    return this.nextMessage((m) => "clientContent" in m);
+  /** Next typed text (`realtimeInput.text`, as today's models take it). */
+  async nextText(): Promise<string> {
+    return (await this.nextMessage((m) => typeof m.realtimeInput?.text === "string", "text"))
+      .realtimeInput.text;
   }
 
   /** Next `realtimeInput` message. */
   nextRealtimeInput(): Promise<ClientMessage> {
-    return this.nextMessage((m) => "realtimeInput" in m);
+    return this.nextMessage((m) => "realtimeInput" in m, "realtimeInput");
   }
 
   /** Next `toolResponse` message's `functionResponses`. */
   async nextToolResponse(): Promise<ClientMessage[]> {
-    return (await this.nextMessage((m) => "toolResponse" in m)).toolResponse.functionResponses;
+    return (await this.nextMessage((m) => "toolResponse" in m, "toolResponse")).toolResponse
+      .functionResponses;
   }
 
   /** @internal */
@@ -117,11 +150,44 @@ export class FakeLiveConnection {
     this.send({ serverContent });
   }
 
-  /** Streams text, one `modelTurn` per chunk. */
+  /** The modalities the session asked for (AUDIO when it did not say). */
+  get answersInAudio(): boolean {
+    return !(this.setup.generationConfig?.responseModalities ?? ["AUDIO"]).includes("TEXT");
+  }
+
+  /**
+   * Answers as the model does, one message per chunk: text parts in a TEXT
+   * session; in an AUDIO session, speech (50 ms of silence a chunk) and its
+   * transcription together in one message, when transcription was asked for.
+   */
   text(...chunks: string[]): void {
     for (const text of chunks) {
-      this.content({ modelTurn: { parts: [{ text }] } });
+      if (!this.answersInAudio) {
+        this.content({ modelTurn: { parts: [{ text }] } });
+        continue;
+      }
+      this.speak(new Uint8Array(2400), text);
     }
+  }
+
+  /**
+   * One message of speech as today's models send it: the audio, the
+   * transcription of what it says (if asked for) and, when given, the
+   * transcription of what the user said, all in one `serverContent`.
+   */
+  speak(pcm: Uint8Array, transcript?: string, heard?: string): void {
+    const content: ClientMessage = {
+      modelTurn: {
+        parts: [{ inlineData: { mimeType: "audio/pcm;rate=24000", data: toBase64(pcm) } }],
+      },
+    };
+    if (transcript !== undefined && this.setup.outputAudioTranscription) {
+      content.outputTranscription = { text: transcript };
+    }
+    if (heard !== undefined && this.setup.inputAudioTranscription) {
+      content.inputTranscription = { text: heard };
+    }
+    this.content(content);
   }
 
   /** Streams 24 kHz PCM, one `modelTurn` per chunk. */
@@ -140,16 +206,30 @@ export class FakeLiveConnection {
     }
   }
 
-  /** Ends the model's turn. */
+  /** Ends the model's turn (`interactionStatus: IDLE` too, on models that send it). */
   turnComplete(): void {
     this.content({ generationComplete: true });
-    this.content({ turnComplete: true });
+    this.content(this.#turnEnd("IDLE"));
+  }
+
+  /**
+   * Ends a turn while the model goes on reasoning in the background, as
+   * extended thinking does: more of the answer follows, then a turn end with IDLE.
+   */
+  turnCompleteInProgress(): void {
+    this.content(this.#turnEnd("IN_PROGRESS"));
   }
 
   /** Signals barge-in, then the end of the interrupted turn, as the service does. */
   interrupted(): void {
     this.content({ interrupted: true });
-    this.content({ turnComplete: true });
+    this.content(this.#turnEnd("IDLE"));
+  }
+
+  #turnEnd(status: "IDLE" | "IN_PROGRESS"): ClientMessage {
+    return this.#profile.interactionStatus
+      ? { turnComplete: true, interactionStatus: status }
+      : { turnComplete: true };
   }
 
   /** Sends grounding sources for the current turn. */
@@ -231,24 +311,25 @@ export class FakeLiveServer {
     return `http://127.0.0.1:${this.#server.addr.port}`;
   }
 
-  /** Resolves with the `index`-th connection (0-based) once its setup completed. */
+  /**
+   * Resolves with the `index`-th connection (0-based) once its setup
+   * completed; rejects when it has not within 10 s.
+   */
   connection(index: number): Promise<FakeLiveConnection> {
     if (this.connections[index]) {
       return Promise.resolve(this.connections[index]);
     }
-    return new Promise((resolve) => {
-      const check = (c: FakeLiveConnection) => {
-        if (this.connections[index]) resolve(this.connections[index]);
-        else this.#waiters.push(check);
-        return c;
-      };
-      this.#waiters.push(check);
-    });
-  }
-
-  /** Connections that are still open. */
-  get openConnections(): FakeLiveConnection[] {
-    return this.connections.filter((c) => c.isOpen);
+    return withDeadline(
+      new Promise((resolve) => {
+        const check = (c: FakeLiveConnection) => {
+          if (this.connections[index]) resolve(this.connections[index]);
+          else this.#waiters.push(check);
+          return c;
+        };
+        this.#waiters.push(check);
+      }),
+      `the fake Live API saw no connection #${index}`,
+    );
   }
 
   /** Closes every connection and stops listening. */
@@ -262,9 +343,14 @@ export class FakeLiveServer {
     const url = new URL(request.url);
     // The SDK joins its base URL and path with a doubled slash; Google's
     // front end accepts that, so the fake does too.
-    if (!PATH.test(url.pathname.replace(/^\/+/, "/"))) {
+    const path = url.pathname.replace(/^\/+/, "/");
+    const list = LIST_PATH.exec(path);
+    if (list && request.method === "GET") return this.#listModels(request, url);
+    const socketPath = PATH.exec(path);
+    if (!socketPath) {
       return new Response("Not Found", { status: 404 });
     }
+    const apiVersion = socketPath[1];
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade", { status: 400 });
     }
@@ -290,16 +376,22 @@ export class FakeLiveServer {
       if (!connection) {
         if (setupSeen) return closeWithReason(socket, 1007, "Setup is still in progress.");
         setupSeen = true;
-        const problem = this.#checkSetup(message);
-        if (problem) {
-          return closeWithReason(socket, problem.code, problem.reason);
+        if (typeof message.setup?.model !== "string") {
+          return closeWithReason(
+            socket,
+            1007,
+            "Invalid JSON payload: the first message must be setup.",
+          );
         }
         this.setups.push(message.setup);
+        const problem = setupRefusal(message.setup, this.#models, apiVersion);
+        if (problem) return closeWithReason(socket, problem.code, problem.reason);
         const answer = this.#options.admit?.(message.setup, this.setups.length - 1) ?? {};
         if (answer.close) return closeWithReason(socket, answer.close.code, answer.close.reason);
         const accept = () => {
           if (socket.readyState !== WebSocket.OPEN) return;
-          connection = new FakeLiveConnection(socket, message.setup);
+          const profile = this.#models[message.setup.model.slice("models/".length)];
+          connection = new FakeLiveConnection(socket, message.setup, profile, apiVersion);
           socket.send(new TextEncoder().encode(JSON.stringify({ setupComplete: {} })));
           this.connections.push(connection);
           this.#options.onSession?.(connection);
@@ -318,27 +410,38 @@ export class FakeLiveServer {
     return response;
   }
 
-  #checkSetup(
-    message: ClientMessage,
-  ): { code: number; reason: string } | undefined {
-    const model = message.setup?.model;
-    if (typeof model !== "string") {
-      return {
-        code: 1007,
-        reason: "Invalid JSON payload: the first message must be setup.",
-      };
+  get #models(): Readonly<Record<string, FakeModelProfile>> {
+    return this.#options.models ?? CURRENT_MODELS;
+  }
+
+  /** `GET /v1beta/models`: every model, Live ones with `bidiGenerateContent`, a page at a time. */
+  #listModels(request: Request, url: URL): Response {
+    const key = request.headers.get("x-goog-api-key") ?? url.searchParams.get("key");
+    if (key !== (this.#options.apiKey ?? "test-key")) {
+      return Response.json({
+        error: {
+          code: 400,
+          message: "API key not valid. Please pass a valid API key.",
+          status: "INVALID_ARGUMENT",
+        },
+      }, { status: 400 });
     }
-    const models = this.#options.models;
-    if (
-      !model.startsWith("models/") ||
-      (models && !models.includes(model.slice(7)))
-    ) {
-      return {
-        code: 1008,
-        reason: `${model} is not found for API version v1, or is not supported for ` +
-          "bidiGenerateContent. Call ListModels to see the list of available models.",
-      };
-    }
+    const all = [
+      ...Object.entries(this.#models).map(([name, profile]) => ({
+        name: `models/${name}`,
+        displayName: profile.displayName,
+        supportedGenerationMethods: ["bidiGenerateContent"],
+      })),
+      ...OTHER_MODELS.map((name) => ({
+        name: `models/${name}`,
+        displayName: name,
+        supportedGenerationMethods: ["generateContent", "countTokens"],
+      })),
+    ];
+    const size = Number(url.searchParams.get("pageSize")) || 50;
+    const start = Number(url.searchParams.get("pageToken")) || 0;
+    const next = start + size < all.length ? String(start + size) : undefined;
+    return Response.json({ models: all.slice(start, start + size), nextPageToken: next });
   }
 }
 
@@ -354,6 +457,9 @@ function closeWithReason(
 }
 
 function checkClientMessage(message: ClientMessage): string | undefined {
+  if (message.realtimeInput?.mediaChunks) {
+    return "realtime_input.media_chunks is deprecated. Use audio, video, or text instead.";
+  }
   const video = message.realtimeInput?.video;
   if (video) {
     if (!/^image\/(jpeg|png)$/.test(video.mimeType ?? "")) {
@@ -380,6 +486,15 @@ function checkClientMessage(message: ClientMessage): string | undefined {
       return "Invalid value at 'realtime_input.audio.data' (TYPE_BYTES), Base64 decoding failed.";
     }
   }
+}
+
+/** Settles as `promise` does, or rejects with `message` after 10 s. */
+function withDeadline<T>(promise: Promise<T>, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${WAIT_MS / 1000} s`)), WAIT_MS);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Encodes bytes as standard base64. */

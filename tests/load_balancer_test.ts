@@ -35,8 +35,7 @@ const firstHalfSentAt = new Map<string, number>();
  */
 async function answerQuestions(upstream: FakeLiveConnection): Promise<void> {
   while (upstream.isOpen) {
-    const message = await upstream.nextClientContent();
-    const question: string = message.clientContent.turns[0].parts[0].text;
+    const question = await upstream.nextText();
     firstHalfSentAt.set(question, performance.now());
     upstream.text(`first half for ${question}`);
     await delay(SECOND_HALF_AFTER_MS);

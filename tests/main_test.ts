@@ -4,6 +4,7 @@ import { SseClient } from "./sse_client.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+const MODELS = new URL("../models.ts", import.meta.url).pathname;
 
 /** Runs `main.ts` as an operator would: its own process, in a folder holding `.env`. */
 async function runMain(dotEnv: string, env: Record<string, string>) {
@@ -65,7 +66,7 @@ Deno.test("main.ts reads .env from its working directory, and the environment wi
     const sse = await SseClient.open(`${service.url}/events/from-env`);
     assert.equal((await sse.next()).event, "session");
     const upstream = await fake.connection(0);
-    assert.equal(upstream.setup.model, "models/gemini-live-2.5-flash-preview");
+    assert.equal(upstream.setup.model, "models/gemini-3.8-live");
     await sse.close();
   } finally {
     const status = await service.stop();
@@ -137,7 +138,7 @@ Deno.test("with OTEL_DENO=true, HTTP requests, Live sessions and turns reach the
   });
   const fake = FakeLiveServer.start({
     onSession: async (connection) => {
-      await connection.nextClientContent();
+      await connection.nextText();
       connection.text("traced");
       connection.turnComplete();
     },
@@ -175,4 +176,41 @@ Deno.test("with OTEL_DENO=true, HTTP requests, Live sessions and turns reach the
   assert.ok(spans.includes("live.session"), spans.join());
   assert.ok(spans.includes("live.turn"), spans.join());
   assert.ok(spans.some((name) => /^(GET|POST)/.test(name)), spans.join());
+});
+
+Deno.test("`deno task models` lists the Live models the key can use and marks the configured one", async () => {
+  const fake = FakeLiveServer.start();
+  const cwd = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${cwd}/.env`,
+      `GOOGLE_API_KEY=test-key\nGOOGLE_GEMINI_BASE_URL=${fake.url}\n`,
+    );
+    const run = (env: Record<string, string>) =>
+      new Deno.Command(Deno.execPath(), {
+        // What `deno task models` runs, in a folder of the test's own with its .env.
+        args: ["run", "--allow-all", "--config", CONFIG, MODELS],
+        cwd,
+        env,
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(30_000),
+      }).output();
+    const listed = await run({});
+    const out = new TextDecoder().decode(listed.stdout);
+    assert.equal(listed.code, 0, new TextDecoder().decode(listed.stderr));
+    assert.match(out, /gemini-3\.8-live +answers in audio {2}← GEMINI_MODEL, GEMINI_AUDIO_MODEL/);
+    assert.match(out, /gemini-3\.1-flash-live-preview/);
+    assert.doesNotMatch(out, /gemini-3\.5-flash\b/, "not a Live model");
+
+    const retired = await run({ GEMINI_MODEL: "gemini-2.0-flash-live-001" });
+    assert.equal(retired.code, 2);
+    assert.match(
+      new TextDecoder().decode(retired.stderr),
+      /GEMINI_MODEL is `gemini-2\.0-flash-live-001`.*Set GEMINI_MODEL=gemini-3\.8-live/,
+    );
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+    await fake.close();
+  }
 });

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import type { ClientMessage } from "./fake_live_server.ts";
 import { startHarness } from "./service_harness.ts";
 import { SseClient } from "./sse_client.ts";
 
 const text = (data: string) => ({ mime_type: "text/plain", data });
-const sentText = (m: ClientMessage) => m.clientContent.turns[0].parts[0].text;
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("every setup enables resumption and sliding-window compression from config", async () => {
@@ -33,7 +31,7 @@ Deno.test("on goAway the agent resumes with the latest handle and the page notic
   const response = await h.send("goaway", text("after"), { "X-Session-Token": token });
   assert.equal(response.status, 200);
   await response.body?.cancel();
-  assert.equal(sentText(await second.nextClientContent()), "after");
+  assert.equal(await second.nextText(), "after");
   second.text("resumed");
   assert.equal((await sse.nextJson()).data, "before ");
   assert.equal((await sse.nextJson()).data, "resumed");
@@ -60,7 +58,7 @@ Deno.test("an abrupt 1011 close reconnects with the handle; what was posted mean
   const second = await h.fake.connection(1);
   assert.deepEqual(second.setup.sessionResumption, { handle: "handle-A" });
   const got = [];
-  for (let i = 0; i < 3; i++) got.push(sentText(await second.nextClientContent()));
+  for (let i = 0; i < 3; i++) got.push(await second.nextText());
   assert.deepEqual(got, ["one", "two", "three"]);
   second.text("still here");
   assert.deepEqual(await sse.nextJson(), { mime_type: "text/plain", data: "still here" });
@@ -102,7 +100,7 @@ Deno.test("lasting trouble is told once as a non-fatal error, then the conversat
   await response.body?.cancel();
   const next = await h.fake.connection(1);
   assert.equal(h.fake.setups.length, 5);
-  assert.equal(sentText(await next.nextClientContent()), "queued");
+  assert.equal(await next.nextText(), "queued");
   next.text("back");
   assert.equal((await sse.nextJson()).data, "back", "no second warning came before the answer");
 });
@@ -227,7 +225,8 @@ Deno.test("too old a Last-Event-ID gets a clear error and a fresh turn, not sile
 
 Deno.test("a page that stops reading is cut off instead of growing memory, and can resume", async () => {
   await using h = startHarness({ STREAM_BUFFER_BYTES: "65536", REPLAY_BYTES: "1048576" });
-  const response = await fetch(`${h.baseUrl}/events/stall`);
+  // A voice session: the agent's audio is what fills the stalled stream.
+  const response = await fetch(`${h.baseUrl}/events/stall?is_audio=true`);
   const token = response.headers.get("set-cookie")!.match(/=([^;]+)/)![1];
   const upstream = await h.fake.connection(0);
   const chunk = new Uint8Array(48_000);
@@ -245,7 +244,9 @@ Deno.test("a page that stops reading is cut off instead of growing memory, and c
     failed = true;
   }
   assert.ok(failed, "the stalled stream was dropped");
-  const again = await SseClient.open(`${h.baseUrl}/events/stall`, { "X-Session-Token": token });
+  const again = await SseClient.open(`${h.baseUrl}/events/stall?is_audio=true`, {
+    "X-Session-Token": token,
+  });
   assert.equal((await again.next()).event, "session");
   upstream.text("after the stall");
   const next = await again.nextWhere((e) => e.data.includes("after the stall"), 10_000);

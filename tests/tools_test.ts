@@ -87,6 +87,7 @@ Deno.test("a single call runs the tool; Gemini gets the result and the page sees
     id: "fc-1",
     name: "convert_units",
     response: { output: { value: 5, from: "km", to: "mi", result: 3.106855961 } },
+    scheduling: "WHEN_IDLE",
   }]);
   assert.deepEqual(await sse.nextJson("tool"), {
     id: "fc-1",
@@ -115,8 +116,8 @@ Deno.test("parallel calls in one message run at the same time and are answered t
   ]);
   // Run one after the other, the first would wait for the second until its timeout.
   assert.deepEqual(await upstream.nextToolResponse(), [
-    { id: "a", name: "meet", response: { output: "Ann met" } },
-    { id: "b", name: "meet", response: { output: "Bob met" } },
+    { id: "a", name: "meet", response: { output: "Ann met" }, scheduling: "WHEN_IDLE" },
+    { id: "b", name: "meet", response: { output: "Bob met" }, scheduling: "WHEN_IDLE" },
   ]);
   const seen = [];
   for (let i = 0; i < 4; i++) {
@@ -146,7 +147,7 @@ Deno.test("a cancelled call is aborted and never answered", async () => {
   await new Promise((resolve) => setTimeout(resolve, 300));
   upstream.toolCall([{ id: "e1", name: "echo", args: { text: "next" } }]);
   assert.deepEqual(await upstream.nextToolResponse(), [
-    { id: "e1", name: "echo", response: { output: { echoed: "next" } } },
+    { id: "e1", name: "echo", response: { output: { echoed: "next" } }, scheduling: "WHEN_IDLE" },
   ]);
 });
 
@@ -174,7 +175,12 @@ Deno.test("a slow handler past its timeout is aborted and Gemini hears so", asyn
   const upstream = await h.fake.connection(0);
   upstream.toolCall([{ id: "s1", name: "wait", args: { key: "s1" } }]);
   assert.deepEqual(await upstream.nextToolResponse(), [
-    { id: "s1", name: "wait", response: { error: "`wait` did not finish within 0.2 s" } },
+    {
+      id: "s1",
+      name: "wait",
+      response: { error: "`wait` did not finish within 0.2 s" },
+      scheduling: "WHEN_IDLE",
+    },
   ]);
   assert.deepEqual(aborted, ["s1"]);
   await sse.nextJson("tool");
@@ -219,7 +225,12 @@ Deno.test("a tool that needs confirmation runs once the user allows it", async (
   assert.equal(response.status, 200);
   assert.deepEqual(await response.json(), { status: "allowed" });
   assert.deepEqual(await upstream.nextToolResponse(), [
-    { id: "d1", name: "delete_note", response: { output: "deleted groceries" } },
+    {
+      id: "d1",
+      name: "delete_note",
+      response: { output: "deleted groceries" },
+      scheduling: "WHEN_IDLE",
+    },
   ]);
   assert.equal((await sse.nextJson("tool")).status, "running");
   assert.equal((await sse.nextJson("tool")).status, "done");
@@ -244,6 +255,7 @@ Deno.test("a declined tool is not run and Gemini hears the user declined", async
     id: "d2",
     name: "delete_note",
     response: { error: "The user declined to run `delete_note`; it was not run." },
+    scheduling: "WHEN_IDLE",
   }]);
   assert.deepEqual(await sse.nextJson("tool"), {
     id: "d2",
