@@ -29,7 +29,7 @@ export interface Service {
 }
 
 /**
- * Starts the service from environment variables (see README). `agents` are
+ * Starts the service from environment variables (see docs/settings.md). `agents` are
  * the agents `AGENT` chooses from (default: the ones this service ships).
  *
  * @throws {Error} when the configuration is invalid, e.g. a public `HOST`

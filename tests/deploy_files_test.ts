@@ -1,6 +1,6 @@
 /**
  * The Dockerfile, compose file and systemd unit, checked as far as this
- * machine can without a Docker engine or systemd: the shapes the README
+ * machine can without a Docker engine or systemd: the shapes docs/deploy.md
  * promises, the pinned Deno version and timeouts that agree with the server's.
  * deploy/nginx.conf runs for real in load_balancer_test.ts; here its routing is
  * read as nginx picks locations, so a route left out fails without nginx.
