@@ -9,7 +9,7 @@
 # The image listens on 0.0.0.0 (HOST), and on any HOST but 127.0.0.1 the server
 # refuses to start without access control: set ACCESS_TOKEN (16+ characters),
 # or TRUSTED_USER_HEADER behind an authenticating proxy, or ALLOW_PUBLIC=1 to
-# accept the risk (see the README's Security). compose.yaml runs it locally.
+# accept the risk (see docs/security.md). compose.yaml runs it locally.
 
 # --- build: Deno from npm, pinned as in the README and CI; `deno task compile`.
 FROM node:22-bookworm-slim AS build

@@ -29,7 +29,7 @@ export interface Service {
 }
 
 /**
- * Starts the service from environment variables (see README). `agents` are
+ * Starts the service from environment variables (see docs/settings.md). `agents` are
  * the agents `AGENT` chooses from (default: the ones this service ships).
  *
  * @throws {Error} when the configuration is invalid, e.g. a public `HOST`
@@ -83,15 +83,8 @@ export function startService(
     cert: Deno.readTextFileSync(security.tls.certFile),
     key: Deno.readTextFileSync(security.tls.keyFile),
   };
-  const server = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    ...tls,
-    onListen: ({ hostname, port }) => {
-      const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
-      const scheme = tls ? "https" : "http";
-      logger.info(`Listening on ${scheme}://${shown}:${port} (agent ${agent.agent.name})`);
-    },
+  const server = listen(config, tls, (address) => {
+    logger.info(`Listening on ${address} (agent ${agent.agent.name})`);
   }, app.fetch);
   // After listening: the check lists Gemini's models, which must not delay the page.
   void connector.checkModels();
@@ -118,6 +111,34 @@ export function startService(
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * `Deno.serve` on `host:port`; a port in use is an error naming the address
+ * and `PORT=`, where Deno's own says only "Address already in use".
+ */
+function listen(
+  { host, port }: { host: string; port: number },
+  tls: { cert: string; key: string } | undefined,
+  onListen: (address: string) => void,
+  handler: Deno.ServeHandler<Deno.NetAddr>,
+): Deno.HttpServer<Deno.NetAddr> {
+  const shown = (hostname: string) => hostname.includes(":") ? `[${hostname}]` : hostname;
+  try {
+    return Deno.serve({
+      hostname: host,
+      port,
+      ...tls,
+      onListen: ({ hostname, port }) =>
+        onListen(`${tls ? "https" : "http"}://${shown(hostname)}:${port}`),
+    }, handler);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    throw new Deno.errors.AddrInUse(
+      `Cannot listen on ${shown(host)}:${port}: the port is in use; set PORT= to another port`,
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The Dockerfile, compose file and systemd unit, checked as far as this
- * machine can without a Docker engine or systemd: the shapes the README
+ * machine can without a Docker engine or systemd: the shapes docs/deploy.md
  * promises, the pinned Deno version and timeouts that agree with the server's.
- * (deploy/nginx.conf runs for real in load_balancer_test.ts.)
+ * deploy/nginx.conf runs for real in load_balancer_test.ts; here its routing is
+ * read as nginx picks locations, so a route left out fails without nginx.
  */
 import assert from "node:assert/strict";
 import { serverConfig } from "../server/server_config.ts";
@@ -130,4 +131,29 @@ Deno.test("the compiled binary and `deno task dev` run with the start task's per
   assert.ok(start.some((flag) => flag.startsWith("--v8-flags=")), "the start task tunes V8");
   assert.deepEqual(runtimeFlags(tasks.compile), start, "deno compile bakes in the same flags");
   assert.deepEqual(runtimeFlags(tasks.dev), start);
+});
+
+/** The upstream `deploy/nginx.conf` sends `uri` to, as nginx picks a location: the first matching regular expression, else `location /`. */
+function nginxUpstreamOf(config: string, uri: string): string | undefined {
+  const locations = [...config.matchAll(/^\s*location\s+(~\s+)?(\S+)\s*\{([^}]*)\}/gm)];
+  const proxied = (body: string) => /proxy_pass\s+http:\/\/([\w-]+);/.exec(body)?.[1];
+  const regex = locations.find(([, tilde, pattern]) => tilde && new RegExp(pattern).test(uri));
+  if (regex) return proxied(regex[3]);
+  return proxied(
+    locations.find(([, tilde, prefix]) => !tilde && uri.startsWith(prefix))?.[3] ?? "",
+  );
+}
+
+Deno.test("nginx sends every per-session route, /tools/ included, to the session's instance", async () => {
+  const config = await read("deploy/nginx.conf");
+  const map = /map \$uri \$gemini_live_session_id \{[^"]*"~([^"]+)"\s+\$id;/.exec(config);
+  assert.ok(map, "the map that takes the session id from the path");
+  const sessionId = (uri: string) => new RegExp(map[1]).exec(uri)?.groups?.id;
+  for (const uri of ["/events/abc", "/send/abc", "/interrupt/abc", "/tools/abc/call-1"]) {
+    assert.equal(sessionId(uri), "abc", `${uri}: the session id`);
+    assert.equal(nginxUpstreamOf(config, uri), "gemini_live_sessions", `${uri}: hashed by session`);
+  }
+  for (const uri of ["/", "/static/js/app.js", "/healthz", "/login"]) {
+    assert.equal(nginxUpstreamOf(config, uri), "gemini_live_instances", `${uri}: round robin`);
+  }
 });

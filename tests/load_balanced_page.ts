@@ -61,14 +61,16 @@ export async function nextEvent(page: Page, test: (e: SseEvent) => boolean): Pro
   return event;
 }
 
-/** A same-origin POST through nginx, as the page sends it. */
+/** A same-origin POST through nginx to `path/:id` (then `/:rest` if given), as the page sends it. */
 export async function post(
   nginx: Nginx,
   path: string,
   page: Page,
   body?: unknown,
+  rest?: string,
 ): Promise<Response> {
-  return await fetch(`${nginx.baseUrl}${path}/${page.id}`, {
+  const url = `${nginx.baseUrl}${path}/${page.id}${rest === undefined ? "" : `/${rest}`}`;
+  return await fetch(url, {
     method: "POST",
     headers: {
       "Content-Type": "application/json",

@@ -133,13 +133,24 @@ Deno.test({
     );
 
     await t.step(
-      "every request of a session reaches the one instance holding it; both hold some",
+      "every request of a session, tool confirmations included, reaches the one instance holding it; both hold some",
       async () => {
         owner = new Map(pages.map((p) => [p.id, ownerOf(instances, p.id)]));
         const counts = [0, 1].map((i) => [...owner.values()].filter((o) => o === i).length);
         console.log(`sessions per instance: ${counts.join(" and ")}`);
         assert.ok(counts[0] > 0 && counts[1] > 0, `sessions per instance: ${counts}`);
+        // A tool confirmation for a call nobody waits on: the owner answers 404
+        // "no call waits"; round robin would send about half to the other instance.
+        for (const page of pages) {
+          const answer = await post(nginx, "/tools", page, { approved: true }, "no-such-call");
+          assert.equal(answer.status, 404, await answer.text());
+        }
         const log = await nginx.accessLog();
+        for (const page of pages) {
+          const [confirmation] = log.filter((r) => r.uri === `/tools/${page.id}/no-such-call`);
+          assert.ok(confirmation, `the confirmation of ${page.id} is in the access log`);
+          assert.deepEqual(confirmation.upstreams, [`127.0.0.1:${ports[owner.get(page.id)!]}`]);
+        }
         for (const page of pages) {
           const requests = log.filter((r) => r.uri.endsWith(`/${page.id}`));
           assert.ok(requests.length >= 1, `requests of ${page.id} missing from the access log`);

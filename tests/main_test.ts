@@ -6,16 +6,14 @@ const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 const MODELS = new URL("../models.ts", import.meta.url).pathname;
 
-/** Runs `main.ts` as an operator would: its own process, in a folder holding `.env`. */
-async function runMain(dotEnv: string, env: Record<string, string>) {
-  const cwd = await Deno.makeTempDir();
-  await Deno.writeTextFile(`${cwd}/.env`, dotEnv);
+/** `main.ts` as an operator runs it, in `cwd`, with `env` and little else of ours. */
+function mainCommand(cwd: string, env: Record<string, string>, signal?: AbortSignal) {
   const inherited: Record<string, string> = {};
   for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
     const value = Deno.env.get(name);
     if (value) inherited[name] = value;
   }
-  const child = new Deno.Command(Deno.execPath(), {
+  return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--allow-net",
@@ -31,7 +29,15 @@ async function runMain(dotEnv: string, env: Record<string, string>) {
     env: { ...inherited, ...env },
     stdout: "piped",
     stderr: "piped",
-  }).spawn();
+    signal,
+  });
+}
+
+/** Runs `main.ts` as an operator would: its own process, in a folder holding `.env`. */
+async function runMain(dotEnv: string, env: Record<string, string>) {
+  const cwd = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${cwd}/.env`, dotEnv);
+  const child = mainCommand(cwd, env).spawn();
   const output: string[] = [];
   let listening!: (url: string) => void;
   const url = new Promise<string>((resolve) => listening = resolve);
@@ -93,6 +99,28 @@ Deno.test("without a key main.ts serves the page and warns once, naming what to 
   }
   const warnings = service.output().match(/No Gemini credentials are configured/g) ?? [];
   assert.equal(warnings.length, 1, service.output());
+});
+
+Deno.test("a port in use stops main.ts with a message naming the address and PORT=", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const cwd = await Deno.makeTempDir();
+  try {
+    const { code, stdout, stderr } = await mainCommand(
+      cwd,
+      { PORT: String(taken.addr.port) },
+      AbortSignal.timeout(30_000),
+    ).output();
+    const output = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+    assert.equal(code, 1, output);
+    assert.match(
+      output,
+      new RegExp(
+        `Cannot listen on 127\\.0\\.0\\.1:${taken.addr.port}: .*set PORT= to another port`,
+      ),
+    );
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
 });
 
 Deno.test("LOG_FORMAT=json writes one JSON object a line, with session and request ids", async () => {
