@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { startService } from "../main.ts";
 import { toBase64 } from "./fake_live_server.ts";
 import { startHarness } from "./service_harness.ts";
+import { rawRequest } from "./raw_http.ts";
 import { SseClient } from "./sse_client.ts";
 
 const text = (data: string) => ({ mime_type: "text/plain", data });
@@ -330,4 +331,58 @@ Deno.test("the API key never reaches the page, even when Gemini's reason quotes 
   const error = await sse.nextWhere((e) => e.event === "error", 5000);
   assert.ok(!error.data.includes(key), error.data);
   assert.match(error.data, /redacted/);
+});
+
+Deno.test("no spelling of a path above static/ reaches a file there, over a raw socket", async () => {
+  await using h = startHarness();
+  const port = Number(new URL(h.baseUrl).port);
+  // What fetch would normalize away is written as is: spaces, tabs, dots, slashes.
+  const paths = [
+    "/static/%20../main.ts",
+    "/static/ ../main.ts",
+    "/static/%09../main.ts",
+    "/static/\t../main.ts",
+    "/static/%0b../main.ts",
+    "/static/%C2%A0../main.ts",
+    "/static/%E2%80%83../main.ts",
+    "/static/%E3%80%80../main.ts",
+    "/static/%EF%BB%BF../main.ts",
+    "/static/..%20/main.ts",
+    "/static/..%20%20/main.ts",
+    "/static/%20..%20/main.ts",
+    "/static/js/%20../%20../main.ts",
+    "/static/../main.ts",
+    "/static/js/../../main.ts",
+    "/static/%2e%2e/main.ts",
+    "/static/.%2e/main.ts",
+    "/static/%2e%2e%2fmain.ts",
+    "/static/..%2fmain.ts",
+    "/static/..%5cmain.ts",
+    "/static/..\\main.ts",
+    "/static//../main.ts",
+    "/static/js//..//..//main.ts",
+    "/static/%252e%252e/main.ts",
+    "/static/..;/main.ts",
+    "/static/%20../deno.json",
+    "/static/%20../.git/config",
+    "/static/%20../.env",
+    "/static/js/app.js%20",
+    "/static/js/app.js ",
+  ];
+  for (const path of paths) {
+    const response = await rawRequest(
+      port,
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+    );
+    assert.ok(
+      response.status === 404 || response.status === 400,
+      `${path} → ${response.status}`,
+    );
+    assert.doesNotMatch(response.body, /startService|"imports"|\[core\]|GOOGLE_API_KEY/, path);
+  }
+  const page = await rawRequest(
+    port,
+    `GET /static/js/app.js HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+  );
+  assert.equal(page.status, 200, "the real assets are still served");
 });
