@@ -386,3 +386,34 @@ Deno.test("no spelling of a path above static/ reaches a file there, over a raw 
   );
   assert.equal(page.status, 200, "the real assets are still served");
 });
+
+Deno.test("made-up methods and paths add no /metrics series: labels come from a fixed set", async () => {
+  await using h = startHarness();
+  const port = Number(new URL(h.baseUrl).port);
+  const seriesCount = async () => {
+    const text = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    return {
+      text,
+      count: text.split("\n").filter((l) => l.startsWith("http_requests_total{")).length,
+    };
+  };
+  await (await fetch(`${h.baseUrl}/healthz`)).body?.cancel();
+  await (await fetch(`${h.baseUrl}/static/js/app.js`)).body?.cancel();
+  const before = await seriesCount();
+  for (let i = 0; i < 60; i++) {
+    await rawRequest(
+      port,
+      `MADEUP${i} /nowhere/${i} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+    );
+    await rawRequest(
+      port,
+      `X${i} /events/s${i} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+    );
+  }
+  const after = await seriesCount();
+  assert.doesNotMatch(after.text, /MADEUP|method="X\d|nowhere/);
+  assert.ok(after.count - before.count <= 4, `${after.count - before.count} new series`);
+  assert.match(after.text, /http_requests_total\{[^}]*method="other"[^}]*route="other"/);
+  assert.match(after.text, /http_requests_total\{[^}]*method="GET"[^}]*route="\/healthz"/);
+  assert.match(after.text, /http_requests_total\{[^}]*method="GET"[^}]*route="\/static\/\*"/);
+});
