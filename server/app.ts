@@ -11,6 +11,7 @@ import type { BrowserSession } from "./browser_session.ts";
 import { clientAddress, publicOrigin } from "./client_address.ts";
 import { errorResponse } from "./error_response.ts";
 import { eventId } from "./event_id.ts";
+import { hostGuard } from "./host_guard.ts";
 import { HttpError } from "./http_error.ts";
 import type { InFlightRequests } from "./in_flight_requests.ts";
 import type { Logger } from "./logger.ts";
@@ -108,7 +109,10 @@ export function createApp(options: AppOptions): Hono {
   app.onError((error, c) => errorResponse(error, c, logger));
   app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404));
 
-  // Ahead of the middleware: a page's audio chunks skip the chain (see send_fast_lane.ts).
+  // First of all, for the fast lane as for the chain: a request that names
+  // another host (DNS rebinding) reaches no route.
+  app.use(hostGuard(security));
+  // Ahead of the other middleware: a page's audio chunks skip the chain (see send_fast_lane.ts).
   app.post(
     "/send/:session_id",
     sendFastLane({

@@ -417,3 +417,50 @@ Deno.test("made-up methods and paths add no /metrics series: labels come from a 
   assert.match(after.text, /http_requests_total\{[^}]*method="GET"[^}]*route="\/healthz"/);
   assert.match(after.text, /http_requests_total\{[^}]*method="GET"[^}]*route="\/static\/\*"/);
 });
+
+Deno.test("DNS rebinding: a request naming another host gets 421 on every route, the /send fast lane included", async () => {
+  await using h = startHarness();
+  const port = Number(new URL(h.baseUrl).port);
+  const { token } = await h.open("rebind");
+  const upstream = await h.fake.connection(0);
+  const evil = `attacker.example:${port}`;
+  const body = JSON.stringify(text("from the rebinding page"));
+  const requests = [
+    `GET /events/stolen HTTP/1.1\r\nHost: ${evil}\r\nOrigin: http://${evil}\r\n`,
+    `GET /static/js/app.js HTTP/1.1\r\nHost: ${evil}\r\n`,
+    `GET / HTTP/1.1\r\nHost: ${evil}\r\n`,
+    `GET /metrics HTTP/1.1\r\nHost: ${evil}\r\n`,
+    `POST /send/rebind HTTP/1.1\r\nHost: ${evil}\r\nX-Session-Token: ${token}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`,
+    `GET http://${evil}/events/stolen HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`,
+  ];
+  for (const head of requests) {
+    const response = await rawRequest(
+      port,
+      `${head}Connection: close\r\n\r\n${head.startsWith("POST") ? body : ""}`,
+    );
+    assert.equal(response.status, 421, head);
+    assert.match(JSON.parse(response.body).error, /attacker\.example/);
+  }
+  assert.equal(h.fake.connections.length, 1, "no session was opened");
+  const own = await h.send("rebind", text("mine"), { "X-Session-Token": token });
+  assert.equal(own.status, 200);
+  await own.body?.cancel();
+  assert.equal((await upstream.nextClientContent()).clientContent.turns[0].parts[0].text, "mine");
+
+  await using named = startHarness({ ALLOWED_HOSTS: "agent.example.com" });
+  const namedPort = Number(new URL(named.baseUrl).port);
+  const listed = await rawRequest(
+    namedPort,
+    `GET /healthz HTTP/1.1\r\nHost: agent.example.com\r\nConnection: close\r\n\r\n`,
+  );
+  assert.equal(listed.status, 200);
+  const page = await rawRequest(
+    namedPort,
+    `GET / HTTP/1.1\r\nHost: agent.example.com:${namedPort}\r\nConnection: close\r\n\r\n`,
+  );
+  assert.equal(page.status, 200);
+  const loopback = await fetch(`${named.baseUrl}/`);
+  assert.equal(loopback.status, 421, "ALLOWED_HOSTS replaces the loopback default");
+  await loopback.body?.cancel();
+});
