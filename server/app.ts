@@ -12,6 +12,7 @@ import { clientAddress, publicOrigin } from "./client_address.ts";
 import { errorResponse } from "./error_response.ts";
 import { eventId } from "./event_id.ts";
 import { hostGuard } from "./host_guard.ts";
+import { methodGuard } from "./method_guard.ts";
 import { HttpError } from "./http_error.ts";
 import type { InFlightRequests } from "./in_flight_requests.ts";
 import type { Logger } from "./logger.ts";
@@ -112,6 +113,11 @@ export function createApp(options: AppOptions): Hono {
   // First of all, for the fast lane as for the chain: a request that names
   // another host (DNS rebinding) reaches no route.
   app.use(hostGuard(security));
+  // A known path with a method it does not take answers 405, and HEAD opens no session.
+  app.use(methodGuard(() => app.routes, {
+    noHead: ["/events/:session_id"],
+    extra: security.allowedOrigins.length > 0 ? ["OPTIONS"] : [],
+  }));
   // Ahead of the other middleware: a page's audio chunks skip the chain (see send_fast_lane.ts).
   app.post(
     "/send/:session_id",

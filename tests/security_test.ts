@@ -464,3 +464,36 @@ Deno.test("DNS rebinding: a request naming another host gets 421 on every route,
   assert.equal(loopback.status, 421, "ALLOWED_HOSTS replaces the loopback default");
   await loopback.body?.cancel();
 });
+
+Deno.test("HEAD /events/:id opens no session; other methods on known routes get 405 with Allow", async () => {
+  await using h = startHarness();
+  const port = Number(new URL(h.baseUrl).port);
+  const head = await rawRequest(
+    port,
+    `HEAD /events/probe HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+  );
+  assert.equal(head.status, 405);
+  assert.equal(head.headers.get("allow"), "GET");
+  // The rightful page still gets its id, and the probe held no Live connection.
+  const { sse } = await h.open("probe");
+  assert.equal((await h.fake.connection(0)).isOpen, true);
+  assert.equal(h.fake.connections.length, 1);
+  await sse.close();
+  for (
+    const [method, path, allow] of [
+      ["PUT", "/send/probe", "POST"],
+      ["DELETE", "/events/probe", "GET"],
+      ["PATCH", "/interrupt/probe", "POST"],
+      ["PROPFIND", "/", "GET, HEAD"],
+      ["POST", "/static/js/app.js", "GET, HEAD"],
+    ]
+  ) {
+    const response = await rawRequest(
+      port,
+      `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
+    assert.equal(response.status, 405, `${method} ${path}`);
+    assert.equal(response.headers.get("allow"), allow);
+    assert.equal(typeof JSON.parse(response.body).error, "string");
+  }
+});
