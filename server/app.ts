@@ -97,8 +97,15 @@ export function createApp(options: AppOptions): Hono {
   const clientLimit = RateLimiter.requests(security.clientRequestsPerSecond, options.now);
   const sessionLimit = RateLimiter.requests(security.sessionRequestsPerSecond, options.now);
   const deliver = sendDelivery({ security, metrics, now: options.now });
-  // The chain's own check, its refusal left for the chain to give.
+  // The session a request proved it owns; only then is the session's own
+  // rate limit charged, so strangers posting to an id cannot throttle its page.
   const ownedSession = (c: Context) => {
+    const session = authorizedSession(c, registry);
+    throttle(sessionLimit, session.id);
+    return session;
+  };
+  // The lane's check, its refusal left for the chain to give.
+  const laneSession = (c: Context) => {
     try {
       return authorizedSession(c, registry);
     } catch (error) {
@@ -127,7 +134,7 @@ export function createApp(options: AppOptions): Hono {
       cors: security.allowedOrigins.length > 0,
       originRefusal: (c) => originRefusal(c, security),
       granted: access.granted,
-      ownedSession,
+      ownedSession: laneSession,
       rateLimit: (c, session) => {
         throttle(clientLimit, client(c));
         throttle(sessionLimit, session.id);
@@ -238,7 +245,6 @@ export function createApp(options: AppOptions): Hono {
   app.post(
     "/send/:session_id",
     zValidator("param", SessionParam, invalid),
-    rateLimited((c) => c.req.param("session_id") ?? "", sessionLimit),
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
@@ -246,7 +252,7 @@ export function createApp(options: AppOptions): Hono {
       },
     }),
     async (c) => {
-      await deliver(authorizedSession(c, registry), c.req);
+      await deliver(ownedSession(c), c.req);
       return c.json({ status: "sent" });
     },
   );
@@ -254,9 +260,8 @@ export function createApp(options: AppOptions): Hono {
   app.post(
     "/interrupt/:session_id",
     zValidator("param", SessionParam, invalid),
-    rateLimited((c) => c.req.param("session_id") ?? "", sessionLimit),
     (c) => {
-      authorizedSession(c, registry).interrupt();
+      ownedSession(c).interrupt();
       return c.json({ status: "interrupted" });
     },
   );
@@ -265,7 +270,6 @@ export function createApp(options: AppOptions): Hono {
   app.post(
     "/tools/:session_id/:call_id",
     zValidator("param", ToolParam, invalid),
-    rateLimited((c) => c.req.param("session_id") ?? "", sessionLimit),
     bodyLimit({
       maxSize: 4096,
       onError: () => {
@@ -273,7 +277,7 @@ export function createApp(options: AppOptions): Hono {
       },
     }),
     async (c) => {
-      const session = authorizedSession(c, registry);
+      const session = ownedSession(c);
       const body = await c.req.json().catch(() => undefined);
       const answer = ToolAnswer.safeParse(body);
       invalid(answer);
@@ -304,17 +308,20 @@ function throttle(limiter: RateLimiter, key: string): void {
   }
 }
 
-/** The session a POST names, once its token proved the caller owns it. */
+/**
+ * The session a POST names, once its token proved the caller owns it. An
+ * unknown id and a wrong token get the same 404, so a stranger cannot tell
+ * which ids are in use; no token at all is 401 whatever the id.
+ */
 function authorizedSession(c: Context, registry: SessionRegistry): BrowserSession {
   const id = c.req.param("session_id") ?? "";
-  const session = registry.get(id);
-  if (!session) throw new HttpError(404, `Cannot send: session \`${id}\` does not exist`);
   const token = presentedToken(c, id);
   if (!token) {
     throw new HttpError(401, "Cannot send: no session token (cookie or `X-Session-Token`)");
   }
-  if (!tokensMatch(token, session.token)) {
-    throw new HttpError(403, "Cannot send: the session token does not match");
+  const session = registry.get(id);
+  if (!session || !tokensMatch(token, session.token)) {
+    throw new HttpError(404, `Cannot send: no session \`${id}\` with that token`);
   }
   return session;
 }

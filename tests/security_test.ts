@@ -497,3 +497,35 @@ Deno.test("HEAD /events/:id opens no session; other methods on known routes get 
     assert.equal(typeof JSON.parse(response.body).error, "string");
   }
 });
+
+Deno.test("strangers posting to a session's id use up only their own limit, not the page's", async () => {
+  await using h = startHarness({ RATE_LIMIT_SESSION_RPS: "2", RATE_LIMIT_CLIENT_RPS: "1000" });
+  const { token } = await h.open("victim");
+  const upstream = await h.fake.connection(0);
+  const statuses = new Set<number>();
+  for (let i = 0; i < 20; i++) {
+    for (const path of ["/send/victim", "/interrupt/victim", "/tools/victim/call-1"]) {
+      const stranger = await fetch(`${h.baseUrl}${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Session-Token": `guess-${i}` },
+        body: JSON.stringify(text("let me in")),
+      });
+      statuses.add(stranger.status);
+      await stranger.body?.cancel();
+    }
+  }
+  assert.deepEqual([...statuses], [404], "an unknown id's answer, never 429 or 403");
+  const nobody = await h.send("nobody", text("x"), { "X-Session-Token": "guess" });
+  assert.equal(nobody.status, 404);
+  const unknownError = (await nobody.json()).error;
+  const wrong = await h.send("victim", text("x"), { "X-Session-Token": "guess" });
+  assert.equal(
+    (await wrong.json()).error.replace("victim", "nobody"),
+    unknownError,
+    "a wrong token and an unknown id read the same",
+  );
+  const own = await h.send("victim", text("mine"), { "X-Session-Token": token });
+  assert.equal(own.status, 200, await own.clone().text());
+  await own.body?.cancel();
+  assert.equal((await upstream.nextClientContent()).clientContent.turns[0].parts[0].text, "mine");
+});
