@@ -252,8 +252,10 @@ export function createApp(options: AppOptions): Hono {
       },
     }),
     async (c) => {
-      await deliver(ownedSession(c), c.req);
-      return c.json({ status: "sent" });
+      // 202 while Gemini is away: the input may yet be lost (the page is told if so).
+      return await deliver(ownedSession(c), c.req) === "queued"
+        ? c.json({ status: "queued" }, 202)
+        : c.json({ status: "sent" });
     },
   );
 

@@ -253,7 +253,7 @@ Deno.test("text and audio limits answer 413 with the limit named", async () => {
   assert.equal(speech.status, 413);
   assert.match((await speech.json()).error, /1\.5 s of audio/);
   const ok = await h.send("limits", audioSeconds(0.5), auth);
-  assert.equal(ok.status, 200);
+  assert.ok(ok.ok, `${ok.status}`);
   await ok.body?.cancel();
 });
 
@@ -263,7 +263,7 @@ Deno.test("too much audio per minute gets 429 with Retry-After", async () => {
   const auth = { "X-Session-Token": token };
   for (let i = 0; i < 2; i++) {
     const ok = await h.send("audio-rate", audioSeconds(1), auth);
-    assert.equal(ok.status, 200);
+    assert.ok(ok.ok, `${ok.status}`); // 202 while the agent's connection is set up
     await ok.body?.cancel();
   }
   const limited = await h.send("audio-rate", audioSeconds(1), auth);
@@ -282,7 +282,8 @@ Deno.test("request floods from one client or on one session get 429 with Retry-A
     if (response.status === 429) assert.ok(response.headers.get("retry-after"));
     await response.body?.cancel();
   }
-  assert.deepEqual(statuses.slice(0, 6), [200, 200, 200, 200, 200, 200]);
+  // 200 sent, or 202 queued while the agent's connection is set up.
+  assert.deepEqual(statuses.slice(0, 6).map((s) => s === 200 || s === 202), Array(6).fill(true));
   assert.ok(statuses.includes(429));
 
   await using c = startHarness({ RATE_LIMIT_CLIENT_RPS: "2" });

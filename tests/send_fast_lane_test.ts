@@ -101,7 +101,7 @@ Deno.test("behind a trusted TLS proxy the lane's answers carry HSTS", async () =
     "X-Session-Token": token,
     "X-Forwarded-Proto": "https",
   });
-  assert.equal(sent.status, 200);
+  assert.ok(sent.ok, `${sent.status}`); // 202 if the agent's connection is not up yet
   assert.match(sent.headers.get("strict-transport-security") ?? "", /max-age=\d+/);
   await sent.body?.cancel();
 });

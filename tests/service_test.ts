@@ -323,7 +323,7 @@ Deno.test("the session cookie is HttpOnly, SameSite=Strict, Path=/ and authentic
   assert.doesNotMatch(header, /Secure/);
   assert.equal(cookie, `session_cookie=${token}`);
   const response = await h.send("cookie", text("hi"), { Cookie: cookie });
-  assert.equal(response.status, 200);
+  assert.ok(response.ok, `${response.status}`); // 202 if the agent's connection is not up yet
   await response.body?.cancel();
 });
 
@@ -417,7 +417,8 @@ Deno.test("messages posted while the agent connects are delivered in order", asy
     h.send("order", text(t), { "X-Session-Token": token })
   );
   for (const response of await Promise.all(sends)) {
-    assert.equal(response.status, 200);
+    // Queued (202) while the connection is set up, sent (200) once it is.
+    assert.ok(response.status === 200 || response.status === 202, `${response.status}`);
     await response.body?.cancel();
   }
   const upstream = await h.fake.connection(0);
