@@ -8,6 +8,7 @@ import { requestId } from "hono/request-id";
 import { z } from "zod";
 import { accessControl } from "./access_control.ts";
 import type { BrowserSession } from "./browser_session.ts";
+import { bodyCodingGuard } from "./body_coding_guard.ts";
 import { clientAddress, publicOrigin } from "./client_address.ts";
 import { errorResponse } from "./error_response.ts";
 import { eventId } from "./event_id.ts";
@@ -120,6 +121,8 @@ export function createApp(options: AppOptions): Hono {
   // First of all, for the fast lane as for the chain: a request that names
   // another host (DNS rebinding) reaches no route.
   app.use(hostGuard(security));
+  // A body in a coding we would pass on undecoded (`gzip, chunked`) is refused.
+  app.use(bodyCodingGuard());
   // A known path with a method it does not take answers 405, and HEAD opens no session.
   app.use(methodGuard(() => app.routes, {
     noHead: ["/events/:session_id"],

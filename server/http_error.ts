@@ -9,7 +9,21 @@
  */
 export class HttpError extends Error {
   /** HTTP status of the response. */
-  readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 429 | 500 | 502 | 503;
+  readonly status:
+    | 400
+    | 401
+    | 403
+    | 404
+    | 405
+    | 409
+    | 413
+    | 415
+    | 421
+    | 429
+    | 500
+    | 501
+    | 502
+    | 503;
   /** Sent as `Retry-After` when set: when trying again may succeed. */
   readonly retryAfterSeconds?: number;
   /** Headers the answer carries, e.g. `Allow` with a 405. */
