@@ -15,8 +15,9 @@ export interface RawResponse {
 
 /**
  * Sends `request` (the whole request, head and body, as written) to
- * `127.0.0.1:port` and reads until the server closes the connection; add
- * `Connection: close` to the request. Rejects after `deadlineMs`.
+ * `127.0.0.1:port` and reads until the server closes the connection (add
+ * `Connection: close` to the request), or only the head of an event stream.
+ * Rejects after `deadlineMs`.
  */
 export async function rawRequest(
   port: number,
@@ -31,16 +32,23 @@ export async function rawRequest(
   }, deadlineMs);
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   try {
-    await conn.write(new TextEncoder().encode(request));
+    // A server that refuses a request may answer and reset the connection
+    // before it is all written, or read: what arrived is the answer.
+    const written = conn.write(new TextEncoder().encode(request)).catch(() => 0);
     const buffer = new Uint8Array(65536);
     for (;;) {
       const n = await conn.read(buffer).catch((error) => {
         if (timedOut) throw new Error(`no answer within ${deadlineMs} ms to ${request}`);
+        if (chunks.length > 0 && error instanceof Deno.errors.ConnectionReset) return null;
         throw error;
       });
       if (n === null) break;
       chunks.push(buffer.slice(0, n));
+      // An event stream does not end: its head is the answer.
+      const head = new TextDecoder().decode(await new Blob(chunks).bytes());
+      if (/\r\n\r\n/.test(head) && /^content-type: text\/event-stream/im.test(head)) break;
     }
+    await written;
   } finally {
     clearTimeout(timer);
     if (!timedOut) conn.close();
