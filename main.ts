@@ -12,6 +12,7 @@ import { createApp } from "./server/app.ts";
 import { withDotEnv } from "./server/dot_env.ts";
 import { InFlightRequests } from "./server/in_flight_requests.ts";
 import { createLogger } from "./server/logger.ts";
+import { ResilientServer } from "./server/resilient_server.ts";
 import { securityConfig } from "./server/security_config.ts";
 import { serverConfig } from "./server/server_config.ts";
 import { MemorySessionStore } from "./server/memory_session_store.ts";
@@ -83,13 +84,23 @@ export function startService(
     cert: Deno.readTextFileSync(security.tls.certFile),
     key: Deno.readTextFileSync(security.tls.keyFile),
   };
-  const server = listen(config, tls, (address) => {
-    logger.info(`Listening on ${address} (agent ${agent.agent.name})`);
-  }, app.fetch);
+  let listened = false;
+  // Listens again if the listener fails (descriptors run out): see ResilientServer.
+  const listener = new ResilientServer({
+    logger,
+    listen: (port = config.port) =>
+      listen({ host: config.host, port }, tls, (address) => {
+        if (listened) return;
+        listened = true;
+        logger.info(`Listening on ${address} (agent ${agent.agent.name})`);
+      }, app.fetch),
+  });
   // After listening: the check lists Gemini's models, which must not delay the page.
   void connector.checkModels();
   return {
-    server,
+    get server() {
+      return listener.server;
+    },
     registry,
     shutdown: async () => {
       logger.info("Shutting down: asking every page to reconnect");
@@ -106,7 +117,7 @@ export function startService(
       const timeout = new Promise((resolve) => {
         timer = setTimeout(resolve, Math.max(deadline - Date.now(), 0));
       });
-      await Promise.race([server.shutdown(), timeout]);
+      await Promise.race([listener.shutdown(), timeout]);
       await Promise.race([stored, timeout]);
       clearTimeout(timer);
     },

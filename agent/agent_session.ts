@@ -1,6 +1,13 @@
 import type { AgentEvent, ResponseMode } from "./agent_event.ts";
 
 /**
+ * What became of an input: `sent` on the live connection, or `queued` while
+ * the session (re)connects. Queued input is delivered in order once it is
+ * back; if it never comes back, the `closed` event says how much was lost.
+ */
+export type Delivery = "sent" | "queued";
+
+/**
  * An open conversation with the agent, in one response mode. It keeps itself
  * connected: input given while it (re)connects is queued and delivered in
  * order once it is back.
@@ -11,19 +18,19 @@ export interface AgentSession {
    *
    * @throws {AgentError} when the session has ended or its queue is full.
    */
-  sendText(text: string): void;
+  sendText(text: string): Delivery;
   /**
    * Streams microphone audio: base64 of 16 kHz 16-bit LE mono PCM, as given.
    *
    * @throws {AgentError} when the session has ended or its queue is full.
    */
-  sendAudio(base64Pcm: string): void;
+  sendAudio(base64Pcm: string): Delivery;
   /**
    * Streams one camera or screen frame: base64 of a JPEG image, as given.
    *
    * @throws {AgentError} when the session has ended or its queue is full.
    */
-  sendVideo(base64Jpeg: string): void;
+  sendVideo(base64Jpeg: string): Delivery;
   /**
    * Answers a function call that awaits the user's confirmation (a `tool`
    * event with status `awaiting_confirmation`).

@@ -1,7 +1,7 @@
 import type { FunctionResponse, LiveServerMessage } from "@google/genai";
 import { AgentError } from "./agent_error.ts";
 import type { AgentEvent } from "./agent_event.ts";
-import type { AgentSession } from "./agent_session.ts";
+import type { AgentSession, Delivery } from "./agent_session.ts";
 import { liveCloseCause } from "./live_close_cause.ts";
 import type { Dial, LiveLink } from "./live_link.ts";
 import type { LiveObserver } from "./live_observer.ts";
@@ -85,16 +85,16 @@ export class ResilientLiveSession implements AgentSession {
     this.#dial();
   }
 
-  sendText(text: string): void {
-    this.#send({ kind: "text", data: text });
+  sendText(text: string): Delivery {
+    return this.#send({ kind: "text", data: text });
   }
 
-  sendAudio(base64Pcm: string): void {
-    this.#send({ kind: "audio", data: base64Pcm });
+  sendAudio(base64Pcm: string): Delivery {
+    return this.#send({ kind: "audio", data: base64Pcm });
   }
 
-  sendVideo(base64Jpeg: string): void {
-    this.#send({ kind: "video", data: base64Jpeg });
+  sendVideo(base64Jpeg: string): Delivery {
+    return this.#send({ kind: "video", data: base64Jpeg });
   }
 
   confirmTool(callId: string, approved: boolean): boolean {
@@ -105,13 +105,13 @@ export class ResilientLiveSession implements AgentSession {
     this.#end(new AgentError("The conversation was closed", { fatal: false }), { silent: true });
   }
 
-  #send(input: Input): void {
+  #send(input: Input): Delivery {
     if (this.#ended) throw this.#ended;
     if (this.#link && this.#queue.length === 0) {
       try {
         deliver(this.#link, input);
         this.#spoken = true;
-        return;
+        return "sent";
       } catch {
         // The link broke under us; its close will reconnect, the input waits.
         this.#link = null;
@@ -125,6 +125,7 @@ export class ResilientLiveSession implements AgentSession {
     }
     this.#queue.push(input);
     this.#queuedBytes += input.data.length;
+    return "queued";
   }
 
   #dial(): void {
@@ -296,10 +297,13 @@ export class ResilientLiveSession implements AgentSession {
     for (const slot of this.#slots) retire(slot);
     this.#slots = [];
     this.#link = null;
+    const lost = undelivered(this.#queue);
     this.#queue = [];
     this.#queuedBytes = 0;
     if (!silent) {
-      this.#options.onEvent({ type: "closed", message: reason.message, fatal: reason.fatal });
+      // Input answered "queued" is never silently dropped: the page is told.
+      const message = lost ? `${reason.message}. ${lost}` : reason.message;
+      this.#options.onEvent({ type: "closed", message, fatal: reason.fatal });
     }
   }
 }
@@ -309,6 +313,18 @@ function deliver(link: LiveLink, input: Input): void {
   else if (input.kind === "text") link.sendText(input.data);
   else if (input.kind === "audio") link.sendAudio(input.data);
   else link.sendVideo(input.data);
+}
+
+/** What a queue thrown away held, in the user's terms; empty when it held nothing of theirs. */
+function undelivered(queue: Input[]): string {
+  const texts = queue.filter((input) => input.kind === "text").length;
+  const media = queue.some((input) => input.kind === "audio" || input.kind === "video");
+  const messages = texts === 1 ? "1 message you sent was" : `${texts} messages you sent were`;
+  if (texts > 0 && media) {
+    return `${messages} not delivered, nor was the audio or video sent meanwhile`;
+  }
+  if (texts > 0) return `${messages} not delivered`;
+  return media ? "The audio or video you sent meanwhile was not delivered" : "";
 }
 
 function retire(slot: Slot): void {

@@ -317,7 +317,11 @@ Deno.test("a dial refused with a fatal error ends the session", async () => {
   session.sendText("hello");
   await (await fake.nth(0)).fail(new AgentError("API key not valid", { fatal: true }));
   await sleep();
-  assert.deepEqual(events, [{ type: "closed", message: "API key not valid", fatal: true }]);
+  assert.deepEqual(events, [{
+    type: "closed",
+    message: "API key not valid. 1 message you sent was not delivered",
+    fatal: true,
+  }]);
   assert.equal(fake.attempts.length, 1);
   assert.throws(() => session.sendText("again"), AgentError);
 });
@@ -387,6 +391,25 @@ Deno.test("after maxAttempts failed reconnects the session ends, non-fatal, nami
   assert.match(closed[0].message, /3 retries/);
   assert.match(closed[0].message, /Cannot reach Gemini: timeout/);
   assert.throws(() => session.sendText("hello?"), AgentError);
+});
+
+Deno.test("input queued while Gemini is away is answered `queued`, and named as lost when retries give up", async () => {
+  const { fake, ofType, session } = start();
+  const first = await fake.nth(0);
+  await first.open();
+  assert.equal(session.sendText("on the line"), "sent");
+  first.closeFromServer(1011, "Internal error");
+  assert.equal(session.sendText("first"), "queued");
+  assert.equal(session.sendText("second"), "queued");
+  assert.equal(session.sendAudio("AAAA"), "queued");
+  const unreachable = new AgentError("Cannot reach Gemini: timeout", { fatal: false });
+  for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+    await (await fake.nth(attempt)).fail(unreachable);
+  }
+  await sleep();
+  const [closed] = ofType("closed");
+  assert.match(closed.message, /3 retries/);
+  assert.match(closed.message, /2 messages you sent were not delivered, nor was the audio/);
 });
 
 Deno.test("retries after a failed attempt back off, longer each time", async () => {

@@ -8,9 +8,12 @@ import { requestId } from "hono/request-id";
 import { z } from "zod";
 import { accessControl } from "./access_control.ts";
 import type { BrowserSession } from "./browser_session.ts";
+import { bodyCodingGuard } from "./body_coding_guard.ts";
 import { clientAddress, publicOrigin } from "./client_address.ts";
 import { errorResponse } from "./error_response.ts";
 import { eventId } from "./event_id.ts";
+import { hostGuard } from "./host_guard.ts";
+import { methodGuard } from "./method_guard.ts";
 import { HttpError } from "./http_error.ts";
 import type { InFlightRequests } from "./in_flight_requests.ts";
 import type { Logger } from "./logger.ts";
@@ -97,8 +100,15 @@ export function createApp(options: AppOptions): Hono {
   const clientLimit = RateLimiter.requests(security.clientRequestsPerSecond, options.now);
   const sessionLimit = RateLimiter.requests(security.sessionRequestsPerSecond, options.now);
   const deliver = sendDelivery({ security, metrics, now: options.now });
-  // The chain's own check, its refusal left for the chain to give.
+  // The session a request proved it owns; only then is the session's own
+  // rate limit charged, so strangers posting to an id cannot throttle its page.
   const ownedSession = (c: Context) => {
+    const session = authorizedSession(c, registry);
+    throttle(sessionLimit, session.id);
+    return session;
+  };
+  // The lane's check, its refusal left for the chain to give.
+  const laneSession = (c: Context) => {
     try {
       return authorizedSession(c, registry);
     } catch (error) {
@@ -110,7 +120,17 @@ export function createApp(options: AppOptions): Hono {
   app.onError((error, c) => errorResponse(error, c, logger));
   app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404));
 
-  // Ahead of the middleware: a page's audio chunks skip the chain (see send_fast_lane.ts).
+  // First of all, for the fast lane as for the chain: a request that names
+  // another host (DNS rebinding) reaches no route.
+  app.use(hostGuard(security));
+  // A body in a coding we would pass on undecoded (`gzip, chunked`) is refused.
+  app.use(bodyCodingGuard());
+  // A known path with a method it does not take answers 405, and HEAD opens no session.
+  app.use(methodGuard(() => app.routes, {
+    noHead: ["/events/:session_id"],
+    extra: security.allowedOrigins.length > 0 ? ["OPTIONS"] : [],
+  }));
+  // Ahead of the other middleware: a page's audio chunks skip the chain (see send_fast_lane.ts).
   app.post(
     "/send/:session_id",
     sendFastLane({
@@ -119,7 +139,7 @@ export function createApp(options: AppOptions): Hono {
       cors: security.allowedOrigins.length > 0,
       originRefusal: (c) => originRefusal(c, security),
       granted: access.granted,
-      ownedSession,
+      ownedSession: laneSession,
       rateLimit: (c, session) => {
         throttle(clientLimit, client(c));
         throttle(sessionLimit, session.id);
@@ -231,7 +251,6 @@ export function createApp(options: AppOptions): Hono {
   app.post(
     "/send/:session_id",
     zValidator("param", SessionParam, invalid),
-    rateLimited((c) => c.req.param("session_id") ?? "", sessionLimit),
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
@@ -239,17 +258,18 @@ export function createApp(options: AppOptions): Hono {
       },
     }),
     async (c) => {
-      await deliver(authorizedSession(c, registry), c.req);
-      return c.json({ status: "sent" });
+      // 202 while Gemini is away: the input may yet be lost (the page is told if so).
+      return await deliver(ownedSession(c), c.req) === "queued"
+        ? c.json({ status: "queued" }, 202)
+        : c.json({ status: "sent" });
     },
   );
 
   app.post(
     "/interrupt/:session_id",
     zValidator("param", SessionParam, invalid),
-    rateLimited((c) => c.req.param("session_id") ?? "", sessionLimit),
     (c) => {
-      authorizedSession(c, registry).interrupt();
+      ownedSession(c).interrupt();
       return c.json({ status: "interrupted" });
     },
   );
@@ -258,7 +278,6 @@ export function createApp(options: AppOptions): Hono {
   app.post(
     "/tools/:session_id/:call_id",
     zValidator("param", ToolParam, invalid),
-    rateLimited((c) => c.req.param("session_id") ?? "", sessionLimit),
     bodyLimit({
       maxSize: 4096,
       onError: () => {
@@ -266,7 +285,7 @@ export function createApp(options: AppOptions): Hono {
       },
     }),
     async (c) => {
-      const session = authorizedSession(c, registry);
+      const session = ownedSession(c);
       const body = await c.req.json().catch(() => undefined);
       const answer = ToolAnswer.safeParse(body);
       invalid(answer);
@@ -297,17 +316,20 @@ function throttle(limiter: RateLimiter, key: string): void {
   }
 }
 
-/** The session a POST names, once its token proved the caller owns it. */
+/**
+ * The session a POST names, once its token proved the caller owns it. An
+ * unknown id and a wrong token get the same 404, so a stranger cannot tell
+ * which ids are in use; no token at all is 401 whatever the id.
+ */
 function authorizedSession(c: Context, registry: SessionRegistry): BrowserSession {
   const id = c.req.param("session_id") ?? "";
-  const session = registry.get(id);
-  if (!session) throw new HttpError(404, `Cannot send: session \`${id}\` does not exist`);
   const token = presentedToken(c, id);
   if (!token) {
     throw new HttpError(401, "Cannot send: no session token (cookie or `X-Session-Token`)");
   }
-  if (!tokensMatch(token, session.token)) {
-    throw new HttpError(403, "Cannot send: the session token does not match");
+  const session = registry.get(id);
+  if (!session || !tokensMatch(token, session.token)) {
+    throw new HttpError(404, `Cannot send: no session \`${id}\` with that token`);
   }
   return session;
 }

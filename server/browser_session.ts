@@ -2,7 +2,7 @@ import { Buffer } from "node:buffer";
 import type { Span } from "@opentelemetry/api";
 import { AgentError } from "../agent/agent_error.ts";
 import type { AgentEvent } from "../agent/agent_event.ts";
-import type { AgentConnector, AgentSession } from "../agent/agent_session.ts";
+import type { AgentConnector, AgentSession, Delivery } from "../agent/agent_session.ts";
 import { agentEventMessage, errorMessage, opusAudioMessage } from "./agent_event_message.ts";
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
@@ -245,9 +245,10 @@ export class BrowserSession {
    * Input given while the agent reconnects is queued and delivered in order.
    * Opus goes through {@link decodeOpus} first.
    *
+   * @returns `sent`, or `queued` while the agent (re)connects.
    * @throws {HttpError} 503 when the agent cannot take the message.
    */
-  send(request: Exclude<SendRequest, { mimeType: "audio/opus" }>): void {
+  send(request: Exclude<SendRequest, { mimeType: "audio/opus" }>): Delivery {
     if (this.#closed) throw new HttpError(404, `Cannot send: session \`${this.id}\` has ended`);
     this.#lastActivity = Date.now();
     if (!this.#replying && !this.#turnInput) {
@@ -259,10 +260,12 @@ export class BrowserSession {
       if (this.#fatal) throw new HttpError(503, this.#fatal);
       this.#openUpstream();
     }
+    let delivery: Delivery;
     try {
-      if (request.mimeType === "text/plain") this.#upstream!.sendText(request.data);
-      else if (request.mimeType === "audio/pcm") this.#upstream!.sendAudio(request.data);
-      else this.#upstream!.sendVideo(request.data);
+      if (request.mimeType === "text/plain") delivery = this.#upstream!.sendText(request.data);
+      else if (request.mimeType === "audio/pcm") {
+        delivery = this.#upstream!.sendAudio(request.data);
+      } else delivery = this.#upstream!.sendVideo(request.data);
     } catch (error) {
       if (!(error instanceof AgentError)) throw error;
       throw new HttpError(503, `Cannot send: ${error.message}`, {
@@ -271,12 +274,13 @@ export class BrowserSession {
       });
     }
     const { logger } = this.#options;
-    if (!logger.debugEnabled) return;
+    if (!logger.debugEnabled) return delivery;
     if (request.mimeType === "text/plain") {
       logger.debug(`[CLIENT TO AGENT] ${this.id}: text/plain: ${request.data}`);
     } else {
       logger.debug(`[CLIENT TO AGENT] ${this.id}: ${request.mimeType}: ${request.bytes} bytes.`);
     }
+    return delivery;
   }
 
   /**

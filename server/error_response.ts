@@ -5,7 +5,7 @@ import type { Logger } from "./logger.ts";
 
 /**
  * The one place an error becomes a response: `{"error": "…"}` with the
- * error's status (and `Retry-After` / `WWW-Authenticate` when it has them);
+ * error's status (and `Retry-After`, `WWW-Authenticate` or its own headers when it has them);
  * anything unexpected is logged and answers 500 without details.
  *
  * @example
@@ -20,6 +20,7 @@ export async function errorResponse(
 ): Promise<Response> {
   if (error instanceof HttpError) {
     if (error.retryAfterSeconds) c.header("Retry-After", String(error.retryAfterSeconds));
+    for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
     return c.json({ error: error.message }, error.status);
   }
   if (error instanceof HTTPException) {

@@ -1,4 +1,5 @@
 import { envInteger } from "../agent/env_integer.ts";
+import { isHostEntry } from "./host_guard.ts";
 
 /** Who may use the service and how much, read once at start-up. */
 export interface SecurityConfig {
@@ -8,6 +9,12 @@ export interface SecurityConfig {
   trustedUserHeader?: string;
   /** Origins besides the server's own that may call the API (CORS and POST origin checks). */
   allowedOrigins: string[];
+  /**
+   * Host names requests may carry (`Host`, or `X-Forwarded-Host` behind a
+   * trusted proxy), against DNS rebinding; `undefined` accepts any. By
+   * default a loopback `HOST` answers to loopback names only.
+   */
+  allowedHosts?: string[];
   /** Believe `X-Forwarded-For` / `-Proto` / `-Host`: only behind a proxy that sets them. */
   trustProxy: boolean;
   /** PEM files that make the server speak HTTPS (and HTTP/2). */
@@ -33,6 +40,8 @@ export interface SecurityConfig {
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
+/** What a browser on this machine calls a server listening on loopback. */
+const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"];
 
 /**
  * Reads {@link SecurityConfig} from environment variables (see README).
@@ -78,6 +87,7 @@ export function securityConfig(env: Record<string, string | undefined>): Securit
     accessToken,
     trustedUserHeader,
     allowedOrigins,
+    allowedHosts: allowedHosts(env.ALLOWED_HOSTS, host),
     trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true",
     tls: env.TLS_CERT ? { certFile: env.TLS_CERT, keyFile: env.TLS_KEY! } : undefined,
     maxTextChars: envInteger(env, "MAX_TEXT_CHARS", 4000, 1),
@@ -90,4 +100,26 @@ export function securityConfig(env: Record<string, string | undefined>): Securit
     maxSessions: envInteger(env, "MAX_SESSIONS", 500, 1),
     maxSessionsPerClient: envInteger(env, "MAX_SESSIONS_PER_CLIENT", 10, 1),
   };
+}
+
+/**
+ * `ALLOWED_HOSTS` (comma-separated; `*` for any), or by default the loopback
+ * names when `HOST` is loopback and any host otherwise (a public server needs
+ * access control, which a rebinding page does not have).
+ */
+function allowedHosts(setting: string | undefined, host: string): string[] | undefined {
+  const entries = (setting ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  if (entries.includes("*")) return undefined;
+  for (const entry of entries) {
+    if (!isHostEntry(entry)) {
+      throw new RangeError(
+        `Cannot read config: \`ALLOWED_HOSTS\` entries must be host names like agent.example.com ` +
+          `(with an optional :port), got ${JSON.stringify(entry)}`,
+      );
+    }
+  }
+  if (entries.length > 0) return entries;
+  if (!LOOPBACK.test(host)) return undefined;
+  const own = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host.toLowerCase();
+  return [...new Set([...LOOPBACK_NAMES, own])];
 }

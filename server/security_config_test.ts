@@ -42,3 +42,20 @@ Deno.test("TLS needs both files; limits default sensibly and reject nonsense", (
   assert.throws(() => securityConfig({ MAX_SESSIONS: "0" }), /MAX_SESSIONS.*at least 1/);
   assert.throws(() => securityConfig({ RATE_LIMIT_CLIENT_RPS: "fast" }), /RATE_LIMIT_CLIENT_RPS/);
 });
+
+Deno.test("a loopback HOST answers to loopback names only, unless ALLOWED_HOSTS says more", () => {
+  assert.deepEqual(securityConfig({}).allowedHosts, ["127.0.0.1", "localhost", "[::1]"]);
+  assert.deepEqual(securityConfig({ HOST: "::1" }).allowedHosts, [
+    "127.0.0.1",
+    "localhost",
+    "[::1]",
+  ]);
+  assert.ok(securityConfig({ HOST: "127.0.0.2" }).allowedHosts?.includes("127.0.0.2"));
+  assert.deepEqual(
+    securityConfig({ ALLOWED_HOSTS: "Agent.Example.com, agent.example.com:8443" }).allowedHosts,
+    ["agent.example.com", "agent.example.com:8443"],
+  );
+  assert.equal(securityConfig({ ALLOWED_HOSTS: "*" }).allowedHosts, undefined);
+  assert.equal(securityConfig({ HOST: "0.0.0.0", ALLOW_PUBLIC: "1" }).allowedHosts, undefined);
+  assert.throws(() => securityConfig({ ALLOWED_HOSTS: "https://a.example" }), /ALLOWED_HOSTS/);
+});

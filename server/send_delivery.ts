@@ -1,3 +1,4 @@
+import type { Delivery } from "../agent/agent_session.ts";
 import type { BrowserSession } from "./browser_session.ts";
 import { eventId } from "./event_id.ts";
 import { HttpError } from "./http_error.ts";
@@ -37,7 +38,8 @@ export interface SendDeliveryOptions {
  * header, see {@link BrowserSession.acknowledge}), reads and parses the
  * body, applies the per-request and per-minute limits on text, audio and
  * frames, decodes Opus, and hands the message to the session.
- * Both routes to it (the full middleware chain and the fast lane) call this.
+ * Both routes to it (the full middleware chain and the fast lane) call this,
+ * and answer `sent` (200) or, while the agent reconnects, `queued` (202).
  *
  * @throws {HttpError} 400 for an invalid `Last-Event-ID`; 400, 413, 415 or
  *   429 for a body the limits refuse;
@@ -54,7 +56,7 @@ export interface SendDeliveryOptions {
  */
 export function sendDelivery(
   { security, metrics, now }: SendDeliveryOptions,
-): (session: BrowserSession, request: SendRequestParts) => Promise<void> {
+): (session: BrowserSession, request: SendRequestParts) => Promise<Delivery> {
   const frameLimit = RateLimiter.requests(security.imageFramesPerSecond, now);
   const audioLimit = new RateLimiter({
     ratePerSecond: security.audioSecondsPerMinute / 60,
@@ -119,10 +121,11 @@ export function sendDelivery(
     const message = parsed.mimeType === "audio/opus"
       ? { mimeType: "audio/pcm" as const, ...session.decodeOpus(parsed.packets) }
       : parsed;
-    session.send(message);
+    const delivery = session.send(message);
     if (message.mimeType === "audio/pcm") {
       metrics.audioSeconds("in", message.bytes / PCM_BYTES_PER_SECOND);
     }
     metrics.relayTime("up", (performance.now() - readAt) / 1000);
+    return delivery;
   };
 }

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import type { Delivery } from "../agent/agent_session.ts";
 import type { BrowserSession } from "./browser_session.ts";
 import { errorResponse } from "./error_response.ts";
 import type { InFlightRequests } from "./in_flight_requests.ts";
@@ -23,7 +24,7 @@ export interface SendFastLaneOptions {
   /** The per-client and per-session rate limits; throw 429. */
   rateLimit: (c: Context, session: BrowserSession) => void;
   /** The body's way to the agent (see `send_delivery.ts`). */
-  deliver: (session: BrowserSession, request: SendRequestParts) => Promise<void>;
+  deliver: (session: BrowserSession, request: SendRequestParts) => Promise<Delivery>;
   isHttps: (c: Context) => boolean;
   inFlight: InFlightRequests;
   metrics: {
@@ -83,11 +84,12 @@ export function sendFastLane(options: SendFastLaneOptions): MiddlewareHandler {
     c.set("requestId", id);
     let status = 200;
     try {
-      await inFlight.track(async () => {
+      const delivery = await inFlight.track(async () => {
         options.rateLimit(c, session);
-        await options.deliver(session, c.req);
+        return await options.deliver(session, c.req);
       });
-      const response = (await answersFor(scheme).sent).clone();
+      const response = (await answersFor(scheme)[delivery]).clone();
+      status = response.status;
       response.headers.set("X-Request-Id", id);
       return response;
     } catch (error) {
@@ -110,11 +112,17 @@ interface Answers {
    * whole set); a clone of a finished one copies them as they are.
    */
   sent: Promise<Response>;
+  /** 202 while the agent reconnects. */
+  queued: Promise<Response>;
 }
 
 function answersOf(https: boolean): Answers {
   const headers = securityHeaderList(https);
-  return { headers, sent: headers.then(answer) };
+  return {
+    headers,
+    sent: headers.then((list) => answer(list, "sent")),
+    queued: headers.then((list) => answer(list, "queued")),
+  };
 }
 
 /**
@@ -128,8 +136,9 @@ const API_HEADERS = new Set([
   "strict-transport-security",
 ]);
 
-function answer(headers: [string, string][]): Response {
-  return new Response(JSON.stringify({ status: "sent" }), {
+function answer(headers: [string, string][], delivery: Delivery): Response {
+  return new Response(JSON.stringify({ status: delivery }), {
+    status: delivery === "queued" ? 202 : 200,
     headers: [
       ...headers.filter(([name]) => API_HEADERS.has(name)),
       ["Content-Type", "application/json"],

@@ -74,8 +74,8 @@ export function parseSendRequest(body: string): SendRequest {
     const bytes = data.length / 4 * 3 -
       (data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0);
     if (mimeType === "image/jpeg") {
-      // Every JPEG starts with FF D8 FF, which is "/9j/" in base64.
-      if (!data.startsWith("/9j/")) {
+      // Every JPEG starts with FF D8 FF ("/9j/" in base64) and ends with EOI, FF D9.
+      if (!data.startsWith("/9j/") || !endsWithEoi(data)) {
         throw new HttpError(415, "Cannot send: `data` is not a JPEG image");
       }
       return { mimeType, data, bytes };
@@ -100,6 +100,16 @@ export function parseSendRequest(body: string): SendRequest {
     `Cannot send: \`mime_type\` ${JSON.stringify(mimeType)} is not supported; ` +
       'use "text/plain", "audio/pcm", "audio/opus" or "image/jpeg"',
   );
+}
+
+/**
+ * Whether base64 already checked by {@link isPaddedBase64} ends with the
+ * bytes FF D9: the last two quanta (8 characters) hold at least its last 4 bytes.
+ */
+function endsWithEoi(data: string): boolean {
+  const tail = atob(data.slice(-8));
+  return tail.length >= 2 && tail.charCodeAt(tail.length - 2) === 0xff &&
+    tail.charCodeAt(tail.length - 1) === 0xd9;
 }
 
 /** The bytes of base64 already checked by {@link isPaddedBase64}. */

@@ -183,3 +183,23 @@ Deno.test("Opus audio with broken framing or base64 is a 400 saying why", () => 
   assertRejected(body({ mime_type: "audio/opus", data: "AA=A" }), 400, /base64/);
   assertRejected(body({ mime_type: "audio/opus", data: "" }), 400, /empty/);
 });
+
+Deno.test("a JPEG must start with SOI and end with EOI, whatever its length's remainder", () => {
+  const jpeg = (size: number, end = [0xff, 0xd9]) => {
+    const bytes = new Uint8Array(size);
+    bytes.set([0xff, 0xd8, 0xff, 0xe0]);
+    bytes.set(end, size - 2);
+    return { mime_type: "image/jpeg", data: btoa(String.fromCharCode(...bytes)) };
+  };
+  for (const size of [6, 7, 8, 64, 65, 66]) {
+    const parsed = parseSendRequest(JSON.stringify(jpeg(size)));
+    assert.equal(parsed.mimeType, "image/jpeg");
+    assert.throws(
+      () => parseSendRequest(JSON.stringify(jpeg(size, [0xff, 0xd8]))),
+      (error) => error instanceof HttpError && error.status === 415,
+      `${size} bytes without EOI`,
+    );
+  }
+  const prefixOnly = { mime_type: "image/jpeg", data: btoa("\xff\xd8\xff<script>") };
+  assert.throws(() => parseSendRequest(JSON.stringify(prefixOnly)), /not a JPEG/);
+});

@@ -27,6 +27,25 @@ export type EndReason =
 
 type HttpLabel = "method" | "status" | "ok" | "route";
 
+/**
+ * The label values `http_*` series may take: a method or route outside these
+ * counts as `other`, so no request (a made-up method, a path of its own) can
+ * add a series that lives as long as the process.
+ */
+const HTTP_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]);
+const HTTP_ROUTES = new Set([
+  "/",
+  "/static/*",
+  "/login",
+  "/metrics",
+  "/healthz",
+  "/readyz",
+  "/events/:session_id",
+  "/send/:session_id",
+  "/interrupt/:session_id",
+  "/tools/:session_id/:call_id",
+]);
+
 /** Prices for the cost estimate, in US dollars per million tokens. */
 export interface TokenPrices {
   inputPerMillion: number;
@@ -197,13 +216,15 @@ export class ServiceMetrics implements SessionMetrics, LiveObserver {
   /**
    * Records a request in `http_requests_total` and
    * `http_request_duration_seconds`: {@link httpMetrics} calls it for the
-   * middleware chain, the `/send` fast lane for its own requests.
+   * middleware chain, the `/send` fast lane for its own requests. A method
+   * or route outside the known ones is labelled `other`, and a status outside
+   * 100–599 `0`.
    */
   httpRequest(method: string, route: string, status: number, seconds: number): void {
     const labels = {
-      method,
-      route,
-      status: String(status),
+      method: HTTP_METHODS.has(method) ? method : "other",
+      route: HTTP_ROUTES.has(route) ? route : "other",
+      status: Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : "0",
       ok: String(status >= 200 && status < 300),
     };
     this.#httpDuration.observe(labels, seconds);

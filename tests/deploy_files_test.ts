@@ -121,6 +121,22 @@ Deno.test("the systemd unit runs a dedicated user, restarts on failure and waits
   assert.equal(settings.get("ProtectSystem"), "strict");
   // V8 compiles JavaScript to machine code at run time.
   assert.notEqual(settings.get("MemoryDenyWriteExecute"), "true");
+  // Descriptors run out under many pages (each holds a stream and a Live connection).
+  assert.ok(
+    Number(settings.get("LimitNOFILE")) >= 65536,
+    `LimitNOFILE ${settings.get("LimitNOFILE")}`,
+  );
+});
+
+Deno.test("nginx drops clients that send nothing and caps connections per address", async () => {
+  const config = await read("deploy/nginx.conf");
+  const seconds = (name: string) =>
+    Number(new RegExp(`^\\s*${name} (\\d+)s;$`, "m").exec(config)?.[1]);
+  assert.ok(seconds("client_header_timeout") <= 30, "client_header_timeout");
+  assert.ok(seconds("client_body_timeout") <= 30, "client_body_timeout");
+  assert.match(config, /^limit_conn_zone \$binary_remote_addr zone=(\w+):\d+m;$/m);
+  const zone = /zone=(\w+):/.exec(config)![1];
+  assert.match(config, new RegExp(`^\\s*limit_conn ${zone} \\d+;$`, "m"));
 });
 
 Deno.test("the compiled binary and `deno task dev` run with the start task's permissions and V8 flags", async () => {

@@ -51,7 +51,8 @@ async function answerQuestions(upstream: FakeLiveConnection): Promise<void> {
 async function converse(nginx: Nginx, page: Page, question: string): Promise<number> {
   const sent = await post(nginx, "/send", page, { mime_type: "text/plain", data: question });
   const answer = await sent.text();
-  assert.equal(sent.status, 200, answer);
+  // 200 sent, or 202 queued while a moved session's new Live connection is set up.
+  assert.ok(sent.status === 200 || sent.status === 202, `${sent.status} ${answer}`);
   const first = await nextEvent(page, (e) => e.event === "message");
   const arrivedAt = performance.now();
   assert.equal(JSON.parse(first.data).data, `first half for ${question}`);

@@ -64,7 +64,8 @@ Deno.test("the microphone's Opus packets reach Gemini as 16 kHz PCM of the same 
   const packets = microphonePackets(source);
   const body = opusBody(packets);
   const response = await h.send("up", body, headers);
-  assert.equal(response.status, 200, await response.clone().text());
+  // 200 sent, or 202 queued if the agent's connection is not up yet.
+  assert.ok(response.ok, await response.clone().text());
   const pcm = await receivedPcm(h, source.length);
   assert.equal(pcm.length, source.length); // 50 packets of 20 ms
   const steady = pcm.subarray(3200);
@@ -180,7 +181,7 @@ Deno.test("with OPUS_DOWNLINK=0 the agent's voice goes as PCM, while Opus from t
   assert.deepEqual(session.upload_codecs, ["pcm", "opus"]);
   const source = tone(440, 16_000, 0.2);
   const response = await h.send("uplink-only", opusBody(microphonePackets(source)), headers);
-  assert.equal(response.status, 200);
+  assert.ok(response.ok, `${response.status}`);
   await response.body?.cancel();
   assert.equal((await receivedPcm(h, source.length)).length, source.length);
   const upstream = await h.fake.connection(0);

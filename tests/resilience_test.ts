@@ -52,8 +52,7 @@ Deno.test("an abrupt 1011 close reconnects with the handle; what was posted mean
   await delay(20);
   for (const word of ["one", "two", "three"]) {
     const response = await h.send("abrupt", text(word), { "X-Session-Token": token });
-    assert.equal(response.status, 200);
-    await response.body?.cancel();
+    assert.deepEqual(await response.json(), { status: "queued" }, "waiting for the replacement");
   }
   const second = await h.fake.connection(1);
   assert.deepEqual(second.setup.sessionResumption, { handle: "handle-A" });
@@ -96,13 +95,45 @@ Deno.test("lasting trouble is told once as a non-fatal error, then the conversat
     fatal: false,
   });
   const response = await h.send("flaky", text("queued"), { "X-Session-Token": token });
-  assert.equal(response.status, 200);
-  await response.body?.cancel();
+  assert.equal(response.status, 202, "accepted, not yet sent");
+  assert.deepEqual(await response.json(), { status: "queued" });
   const next = await h.fake.connection(1);
   assert.equal(h.fake.setups.length, 5);
   assert.equal(await next.nextText(), "queued");
   next.text("back");
   assert.equal((await sse.nextJson()).data, "back", "no second warning came before the answer");
+});
+
+Deno.test("text posted while Gemini is away is answered 202 queued, and named as lost if it never comes back", async () => {
+  let refuse = false;
+  await using h = startHarness({ LIVE_CONNECT_TIMEOUT_MS: "300" }, {
+    admit: (_setup, attempt) =>
+      attempt === 0
+        ? undefined
+        : refuse
+        ? { close: { code: 1008, reason: "API key not valid." } }
+        : { delayMs: 60_000 },
+  });
+  const { sse, token } = await h.open("outage");
+  const first = await h.fake.connection(0);
+  const sent = await h.send("outage", text("on the line"), { "X-Session-Token": token });
+  assert.deepEqual([sent.status, await sent.json()], [200, { status: "sent" }]);
+  first.close(1011, "Internal error encountered.");
+  await first.closed;
+  const queued = await h.send("outage", text("while away"), { "X-Session-Token": token });
+  assert.deepEqual([queued.status, await queued.json()], [202, { status: "queued" }]);
+  // A body without Content-Length takes the middleware chain instead of the fast lane.
+  const streamed = await fetch(`${h.baseUrl}/send/outage`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Session-Token": token },
+    body: ReadableStream.from([new TextEncoder().encode(JSON.stringify(text("and this")))]),
+  });
+  assert.deepEqual([streamed.status, await streamed.json()], [202, { status: "queued" }]);
+  refuse = true;
+  const error = await sse.nextWhere((e) => e.event === "error", 5000);
+  const { error: message, fatal } = JSON.parse(error.data);
+  assert.equal(fatal, true);
+  assert.match(message, /2 messages you sent were not delivered/);
 });
 
 Deno.test("a setup that never completes is given up on and tried again", async () => {

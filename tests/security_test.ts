@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { startService } from "../main.ts";
 import { toBase64 } from "./fake_live_server.ts";
 import { startHarness } from "./service_harness.ts";
+import { rawRequest } from "./raw_http.ts";
 import { SseClient } from "./sse_client.ts";
 
 const text = (data: string) => ({ mime_type: "text/plain", data });
@@ -251,7 +252,7 @@ Deno.test("text and audio limits answer 413 with the limit named", async () => {
   assert.equal(speech.status, 413);
   assert.match((await speech.json()).error, /1\.5 s of audio/);
   const ok = await h.send("limits", audioSeconds(0.5), auth);
-  assert.equal(ok.status, 200);
+  assert.ok(ok.ok, `${ok.status}`);
   await ok.body?.cancel();
 });
 
@@ -261,7 +262,7 @@ Deno.test("too much audio per minute gets 429 with Retry-After", async () => {
   const auth = { "X-Session-Token": token };
   for (let i = 0; i < 2; i++) {
     const ok = await h.send("audio-rate", audioSeconds(1), auth);
-    assert.equal(ok.status, 200);
+    assert.ok(ok.ok, `${ok.status}`); // 202 while the agent's connection is set up
     await ok.body?.cancel();
   }
   const limited = await h.send("audio-rate", audioSeconds(1), auth);
@@ -280,7 +281,8 @@ Deno.test("request floods from one client or on one session get 429 with Retry-A
     if (response.status === 429) assert.ok(response.headers.get("retry-after"));
     await response.body?.cancel();
   }
-  assert.deepEqual(statuses.slice(0, 6), [200, 200, 200, 200, 200, 200]);
+  // 200 sent, or 202 queued while the agent's connection is set up.
+  assert.deepEqual(statuses.slice(0, 6).map((s) => s === 200 || s === 202), Array(6).fill(true));
   assert.ok(statuses.includes(429));
 
   await using c = startHarness({ RATE_LIMIT_CLIENT_RPS: "2" });
@@ -329,4 +331,201 @@ Deno.test("the API key never reaches the page, even when Gemini's reason quotes 
   const error = await sse.nextWhere((e) => e.event === "error", 5000);
   assert.ok(!error.data.includes(key), error.data);
   assert.match(error.data, /redacted/);
+});
+
+Deno.test("no spelling of a path above static/ reaches a file there, over a raw socket", async () => {
+  await using h = startHarness();
+  const port = Number(new URL(h.baseUrl).port);
+  // What fetch would normalize away is written as is: spaces, tabs, dots, slashes.
+  const paths = [
+    "/static/%20../main.ts",
+    "/static/ ../main.ts",
+    "/static/%09../main.ts",
+    "/static/\t../main.ts",
+    "/static/%0b../main.ts",
+    "/static/%C2%A0../main.ts",
+    "/static/%E2%80%83../main.ts",
+    "/static/%E3%80%80../main.ts",
+    "/static/%EF%BB%BF../main.ts",
+    "/static/..%20/main.ts",
+    "/static/..%20%20/main.ts",
+    "/static/%20..%20/main.ts",
+    "/static/js/%20../%20../main.ts",
+    "/static/../main.ts",
+    "/static/js/../../main.ts",
+    "/static/%2e%2e/main.ts",
+    "/static/.%2e/main.ts",
+    "/static/%2e%2e%2fmain.ts",
+    "/static/..%2fmain.ts",
+    "/static/..%5cmain.ts",
+    "/static/..\\main.ts",
+    "/static//../main.ts",
+    "/static/js//..//..//main.ts",
+    "/static/%252e%252e/main.ts",
+    "/static/..;/main.ts",
+    "/static/%20../deno.json",
+    "/static/%20../.git/config",
+    "/static/%20../.env",
+    "/static/js/app.js%20",
+    "/static/js/app.js ",
+  ];
+  for (const path of paths) {
+    const response = await rawRequest(
+      port,
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+    );
+    assert.ok(
+      response.status === 404 || response.status === 400,
+      `${path} → ${response.status}`,
+    );
+    assert.doesNotMatch(response.body, /startService|"imports"|\[core\]|GOOGLE_API_KEY/, path);
+  }
+  const page = await rawRequest(
+    port,
+    `GET /static/js/app.js HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+  );
+  assert.equal(page.status, 200, "the real assets are still served");
+});
+
+Deno.test("made-up methods and paths add no /metrics series: labels come from a fixed set", async () => {
+  await using h = startHarness();
+  const port = Number(new URL(h.baseUrl).port);
+  const seriesCount = async () => {
+    const text = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    return {
+      text,
+      count: text.split("\n").filter((l) => l.startsWith("http_requests_total{")).length,
+    };
+  };
+  await (await fetch(`${h.baseUrl}/healthz`)).body?.cancel();
+  await (await fetch(`${h.baseUrl}/static/js/app.js`)).body?.cancel();
+  const before = await seriesCount();
+  for (let i = 0; i < 60; i++) {
+    await rawRequest(
+      port,
+      `MADEUP${i} /nowhere/${i} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+    );
+    await rawRequest(
+      port,
+      `X${i} /events/s${i} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+    );
+  }
+  const after = await seriesCount();
+  assert.doesNotMatch(after.text, /MADEUP|method="X\d|nowhere/);
+  assert.ok(after.count - before.count <= 4, `${after.count - before.count} new series`);
+  assert.match(after.text, /http_requests_total\{[^}]*method="other"[^}]*route="other"/);
+  assert.match(after.text, /http_requests_total\{[^}]*method="GET"[^}]*route="\/healthz"/);
+  assert.match(after.text, /http_requests_total\{[^}]*method="GET"[^}]*route="\/static\/\*"/);
+});
+
+Deno.test("DNS rebinding: a request naming another host gets 421 on every route, the /send fast lane included", async () => {
+  await using h = startHarness();
+  const port = Number(new URL(h.baseUrl).port);
+  const { token } = await h.open("rebind");
+  const upstream = await h.fake.connection(0);
+  const evil = `attacker.example:${port}`;
+  const body = JSON.stringify(text("from the rebinding page"));
+  const requests = [
+    `GET /events/stolen HTTP/1.1\r\nHost: ${evil}\r\nOrigin: http://${evil}\r\n`,
+    `GET /static/js/app.js HTTP/1.1\r\nHost: ${evil}\r\n`,
+    `GET / HTTP/1.1\r\nHost: ${evil}\r\n`,
+    `GET /metrics HTTP/1.1\r\nHost: ${evil}\r\n`,
+    `POST /send/rebind HTTP/1.1\r\nHost: ${evil}\r\nX-Session-Token: ${token}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`,
+    `GET http://${evil}/events/stolen HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`,
+  ];
+  for (const head of requests) {
+    const response = await rawRequest(
+      port,
+      `${head}Connection: close\r\n\r\n${head.startsWith("POST") ? body : ""}`,
+    );
+    assert.equal(response.status, 421, head);
+    assert.match(JSON.parse(response.body).error, /attacker\.example/);
+  }
+  assert.equal(h.fake.connections.length, 1, "no session was opened");
+  const own = await h.send("rebind", text("mine"), { "X-Session-Token": token });
+  assert.equal(own.status, 200);
+  await own.body?.cancel();
+  assert.equal(await upstream.nextText(), "mine");
+
+  await using named = startHarness({ ALLOWED_HOSTS: "agent.example.com" });
+  const namedPort = Number(new URL(named.baseUrl).port);
+  const listed = await rawRequest(
+    namedPort,
+    `GET /healthz HTTP/1.1\r\nHost: agent.example.com\r\nConnection: close\r\n\r\n`,
+  );
+  assert.equal(listed.status, 200);
+  const page = await rawRequest(
+    namedPort,
+    `GET / HTTP/1.1\r\nHost: agent.example.com:${namedPort}\r\nConnection: close\r\n\r\n`,
+  );
+  assert.equal(page.status, 200);
+  const loopback = await fetch(`${named.baseUrl}/`);
+  assert.equal(loopback.status, 421, "ALLOWED_HOSTS replaces the loopback default");
+  await loopback.body?.cancel();
+});
+
+Deno.test("HEAD /events/:id opens no session; other methods on known routes get 405 with Allow", async () => {
+  await using h = startHarness();
+  const port = Number(new URL(h.baseUrl).port);
+  const head = await rawRequest(
+    port,
+    `HEAD /events/probe HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+  );
+  assert.equal(head.status, 405);
+  assert.equal(head.headers.get("allow"), "GET");
+  // The rightful page still gets its id, and the probe held no Live connection.
+  const { sse } = await h.open("probe");
+  assert.equal((await h.fake.connection(0)).isOpen, true);
+  assert.equal(h.fake.connections.length, 1);
+  await sse.close();
+  for (
+    const [method, path, allow] of [
+      ["PUT", "/send/probe", "POST"],
+      ["DELETE", "/events/probe", "GET"],
+      ["PATCH", "/interrupt/probe", "POST"],
+      ["PROPFIND", "/", "GET, HEAD"],
+      ["POST", "/static/js/app.js", "GET, HEAD"],
+    ]
+  ) {
+    const response = await rawRequest(
+      port,
+      `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
+    assert.equal(response.status, 405, `${method} ${path}`);
+    assert.equal(response.headers.get("allow"), allow);
+    assert.equal(typeof JSON.parse(response.body).error, "string");
+  }
+});
+
+Deno.test("strangers posting to a session's id use up only their own limit, not the page's", async () => {
+  await using h = startHarness({ RATE_LIMIT_SESSION_RPS: "2", RATE_LIMIT_CLIENT_RPS: "1000" });
+  const { token } = await h.open("victim");
+  const upstream = await h.fake.connection(0);
+  const statuses = new Set<number>();
+  for (let i = 0; i < 20; i++) {
+    for (const path of ["/send/victim", "/interrupt/victim", "/tools/victim/call-1"]) {
+      const stranger = await fetch(`${h.baseUrl}${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Session-Token": `guess-${i}` },
+        body: JSON.stringify(text("let me in")),
+      });
+      statuses.add(stranger.status);
+      await stranger.body?.cancel();
+    }
+  }
+  assert.deepEqual([...statuses], [404], "an unknown id's answer, never 429 or 403");
+  const nobody = await h.send("nobody", text("x"), { "X-Session-Token": "guess" });
+  assert.equal(nobody.status, 404);
+  const unknownError = (await nobody.json()).error;
+  const wrong = await h.send("victim", text("x"), { "X-Session-Token": "guess" });
+  assert.equal(
+    (await wrong.json()).error.replace("victim", "nobody"),
+    unknownError,
+    "a wrong token and an unknown id read the same",
+  );
+  const own = await h.send("victim", text("mine"), { "X-Session-Token": token });
+  assert.equal(own.status, 200, await own.clone().text());
+  await own.body?.cancel();
+  assert.equal(await upstream.nextText(), "mine");
 });

@@ -85,9 +85,9 @@ Deno.test("requests the lane leaves to the chain get the chain's answers", async
   assert.equal(streamed.status, 200);
   assert.ok(streamed.headers.get("content-security-policy"), "answered by the chain");
   await streamed.body?.cancel();
-  // A wrong token: the chain's 403, and nothing reaches the agent.
+  // A wrong token: the chain's 404 (as for an unknown id), and nothing reaches the agent.
   const stranger = await h.send("lane-cors", chunk(), { "X-Session-Token": "not-the-token" });
-  assert.equal(stranger.status, 403);
+  assert.equal(stranger.status, 404);
   await stranger.body?.cancel();
   await upstream.nextRealtimeInput();
   await upstream.nextRealtimeInput();
@@ -101,7 +101,7 @@ Deno.test("behind a trusted TLS proxy the lane's answers carry HSTS", async () =
     "X-Session-Token": token,
     "X-Forwarded-Proto": "https",
   });
-  assert.equal(sent.status, 200);
+  assert.ok(sent.ok, `${sent.status}`); // 202 if the agent's connection is not up yet
   assert.match(sent.headers.get("strict-transport-security") ?? "", /max-age=\d+/);
   await sent.body?.cancel();
 });

@@ -232,24 +232,25 @@ Deno.test("two concurrent sessions never see each other's messages", async () =>
   assert.equal((await b.sse.nextJson()).data, "for bob");
   await assert.rejects(a.sse.next(200), /no event in time/);
 
-  // Bob's token does not open or write to Alice's session.
+  // Bob's token does not open or write to Alice's session: the answer is an
+  // unknown id's, so it does not even say that Alice's exists.
   const stolen = await h.send("alice", text("x"), {
     "X-Session-Token": b.token,
   });
-  assert.equal(stolen.status, 403);
+  assert.equal(stolen.status, 404);
   await stolen.body?.cancel();
 });
 
 Deno.test("a closed page keeps its Live session for the grace period, then it is closed", async () => {
   await using h = startHarness({ SESSION_GRACE_MS: "300" });
-  const { sse } = await h.open("grace");
+  const { sse, token } = await h.open("grace");
   const upstream = await h.fake.connection(0);
   await sse.close();
   await new Promise((r) => setTimeout(r, 100));
   assert.ok(upstream.isOpen, "upstream closed before the grace period ended");
   const closed = await upstream.closed;
   assert.equal(closed.code, 1005);
-  const late = await h.send("grace", text("hello?"), {});
+  const late = await h.send("grace", text("hello?"), { "X-Session-Token": token });
   assert.equal(late.status, 404);
   await late.body?.cancel();
 });
@@ -326,7 +327,7 @@ Deno.test("the session cookie is HttpOnly, SameSite=Strict, Path=/ and authentic
   assert.doesNotMatch(header, /Secure/);
   assert.equal(cookie, `session_cookie=${token}`);
   const response = await h.send("cookie", text("hi"), { Cookie: cookie });
-  assert.equal(response.status, 200);
+  assert.ok(response.ok, `${response.status}`); // 202 if the agent's connection is not up yet
   await response.body?.cancel();
 });
 
@@ -354,7 +355,7 @@ Deno.test("bad requests get a JSON error with the right status and reach no agen
       () => h.send("guarded", { mime_type: "audio/pcm", data: "AAAA" }, auth),
     ],
     [401, () => h.send("guarded", text("hi"))],
-    [403, () => h.send("guarded", text("hi"), { "X-Session-Token": "wrong" })],
+    [404, () => h.send("guarded", text("hi"), { "X-Session-Token": "wrong" })],
     [404, () => h.send("nobody", text("hi"), auth)],
     [413, () => h.send("guarded", text("x".repeat(4096)), auth)],
     [
@@ -410,7 +411,8 @@ Deno.test("messages posted while the agent connects are delivered in order", asy
     h.send("order", text(t), { "X-Session-Token": token })
   );
   for (const response of await Promise.all(sends)) {
-    assert.equal(response.status, 200);
+    // Queued (202) while the connection is set up, sent (200) once it is.
+    assert.ok(response.status === 200 || response.status === 202, `${response.status}`);
     await response.body?.cancel();
   }
   const upstream = await h.fake.connection(0);
