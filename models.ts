@@ -15,6 +15,10 @@ if (!options.credentials) {
   console.error(MISSING_CREDENTIALS_MESSAGE);
   Deno.exit(1);
 }
+if (options.credentials.kind !== "api_key") {
+  console.error("Vertex AI's model list does not say which models are Live models: see the README.");
+  Deno.exit(1);
+}
 const connector = new GeminiLiveConnector({ ...options, log: console });
 const models = await connector.checkModels();
 if (!models) Deno.exit(1);

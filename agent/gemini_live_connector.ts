@@ -125,12 +125,14 @@ export class GeminiLiveConnector implements AgentConnector {
    * against them. A model that is missing becomes {@link problem}: logged
    * once, and every session ends at once naming it and one to use instead.
    * Listing that fails (network, permissions) is a warning, nothing more.
+   * Only Gemini API keys are checked.
    *
-   * @returns the Live models the key can use, or `null` when listing failed.
+   * @returns the Live models the key can use, or `null` when not checked.
    */
   async checkModels(timeoutMs = MODEL_LIST_TIMEOUT_MS): Promise<string[] | null> {
     const { credentials, log } = this.#options;
-    if (!credentials) return null;
+    // Vertex AI's model list does not say which models serve bidiGenerateContent.
+    if (credentials?.kind !== "api_key") return null;
     try {
       this.#available = await listLiveModels(await this.#client(credentials), timeoutMs);
     } catch (error) {
