@@ -16,7 +16,9 @@ if (!options.credentials) {
   Deno.exit(1);
 }
 if (options.credentials.kind !== "api_key") {
-  console.error("Vertex AI's model list does not say which models are Live models: see the README.");
+  console.error(
+    "Vertex AI's model list does not say which models are Live models: see the README.",
+  );
   Deno.exit(1);
 }
 const connector = new GeminiLiveConnector({ ...options, log: console });
