@@ -10,6 +10,9 @@ import { MISSING_CREDENTIALS_MESSAGE } from "./agent/gemini_credentials.ts";
 import { GeminiLiveConnector } from "./agent/gemini_live_connector.ts";
 import { createApp } from "./server/app.ts";
 import { withDotEnv } from "./server/dot_env.ts";
+import { historyConfig } from "./server/history/history_config.ts";
+import { PrometheusHistoryMetrics } from "./server/history/history_metrics.ts";
+import { openHistory } from "./server/history/open_history.ts";
 import { InFlightRequests } from "./server/in_flight_requests.ts";
 import { createLogger } from "./server/logger.ts";
 import { ResilientServer } from "./server/resilient_server.ts";
@@ -50,6 +53,7 @@ export function startService(
   const security = securityConfig(env);
   const logger = createLogger(config.logLevel, { format: config.logFormat });
   const agent = agentConfig(env, agents);
+  const historySettings = historyConfig(env);
   if (!agent.credentials) logger.warnOnce(MISSING_CREDENTIALS_MESSAGE);
   const metrics = new ServiceMetrics(config.prices);
   const connector = new GeminiLiveConnector({ ...agent, observer: metrics, log: logger });
@@ -67,6 +71,10 @@ export function startService(
       : new MemorySessionStore(),
   });
   metrics.countActiveSessions(() => registry.countByMode());
+  const history = openHistory(historySettings, {
+    logger,
+    metrics: new PrometheusHistoryMetrics(metrics.registry),
+  });
   const inFlight = new InFlightRequests();
   const app = createApp({
     registry,
@@ -79,6 +87,7 @@ export function startService(
     maxBodyBytes: config.maxBodyBytes,
     staticRoot: new URL("./static/", import.meta.url),
     agentProblem: () => connector.problem,
+    history,
   });
   const tls = security.tls && {
     cert: Deno.readTextFileSync(security.tls.certFile),
@@ -120,6 +129,8 @@ export function startService(
       await Promise.race([listener.shutdown(), timeout]);
       await Promise.race([stored, timeout]);
       clearTimeout(timer);
+      // The turns of the sessions just ended, then the database lets go.
+      await history?.close(Math.max(deadline - Date.now(), 1000));
     },
   };
 }

@@ -58,6 +58,11 @@ export interface OpenOptions {
    * where another process can continue the conversation after this one died.
    */
   onResumable?: (handle: string) => void;
+  /**
+   * The transcript of an earlier conversation this one continues (bounded),
+   * added to the system instruction.
+   */
+  context?: string;
 }
 
 /**

@@ -161,9 +161,9 @@ export class GeminiLiveConnector implements AgentConnector {
     return models;
   }
 
-  open({ mode, onEvent, resumeHandle, onResumable }: OpenOptions): AgentSession {
+  open({ mode, onEvent, resumeHandle, onResumable, context }: OpenOptions): AgentSession {
     return new ResilientLiveSession({
-      dial: (handle, handlers) => this.#dial(mode, handle, handlers),
+      dial: (handle, handlers) => this.#dial(mode, handle, handlers, context),
       onEvent,
       resumeHandle,
       onResumable,
@@ -185,6 +185,7 @@ export class GeminiLiveConnector implements AgentConnector {
     mode: ResponseMode,
     resumeHandle: string | undefined,
     handlers: LinkHandlers,
+    context?: string,
   ): Promise<LiveLink> {
     const { credentials, agent, log } = this.#options;
     if (!credentials) throw new AgentError(MISSING_CREDENTIALS_MESSAGE, { fatal: true });
@@ -193,7 +194,7 @@ export class GeminiLiveConnector implements AgentConnector {
     const model = mode === "text" ? agent.model : agent.audioModel;
     const textAnswer = mode === "text" ? this.#textAnswer(model) : "text";
     try {
-      return await this.#connect(ai, mode, textAnswer, resumeHandle, handlers);
+      return await this.#connect(ai, mode, textAnswer, resumeHandle, handlers, context);
     } catch (error) {
       const refused = error instanceof AgentError ? error.refusal : undefined;
       if (refused === "model") {
@@ -210,7 +211,7 @@ export class GeminiLiveConnector implements AgentConnector {
         `${model} refused TEXT answers; its text sessions now ask for audio and show its ` +
           "transcription (GEMINI_TEXT_MODALITY=audio skips the first try)",
       );
-      return await this.#connect(ai, mode, "speech", resumeHandle, handlers);
+      return await this.#connect(ai, mode, "speech", resumeHandle, handlers, context);
     }
   }
 
@@ -220,6 +221,7 @@ export class GeminiLiveConnector implements AgentConnector {
     textAnswer: TextAnswer,
     resumeHandle: string | undefined,
     handlers: LinkHandlers,
+    context?: string,
   ): Promise<LiveLink> {
     const { agent, voice, connectTimeoutMs, compression } = this.#options;
     const { model, config } = liveConnectParams(agent, mode, {
@@ -227,6 +229,7 @@ export class GeminiLiveConnector implements AgentConnector {
       resumeHandle,
       compression,
       textAnswer,
+      context,
     });
     const traits = liveModelTraits(model);
     handlers.onSetup({ speechAsText: mode === "text" && textAnswer === "speech" });

@@ -29,6 +29,8 @@ export interface SessionSetup {
   /** Resumes the conversation this handle belongs to. */
   resumeHandle?: string;
   compression?: ContextCompression;
+  /** An earlier conversation's transcript to go on from, after the agent's instruction. */
+  context?: string;
 }
 
 /** The model and config of one `ai.live.connect` call. */
@@ -53,12 +55,15 @@ export interface LiveConnectParams {
 export function liveConnectParams(
   agent: AgentDefinition,
   mode: ResponseMode,
-  { voice = DEFAULT_VOICE, resumeHandle, compression, textAnswer = "text" }: SessionSetup = {},
+  { voice = DEFAULT_VOICE, resumeHandle, compression, textAnswer = "text", context }: SessionSetup =
+    {},
 ): LiveConnectParams {
   const model = mode === "text" ? agent.model : agent.audioModel;
   const traits = liveModelTraits(model);
   const common: LiveConnectConfig = {
-    systemInstruction: { parts: [{ text: agent.instruction }] },
+    systemInstruction: {
+      parts: [{ text: agent.instruction }, ...(context ? [{ text: context }] : [])],
+    },
     tools: toolsOf(agent, traits.asyncFunctions),
     sessionResumption: resumeHandle ? { handle: resumeHandle } : {},
   };

@@ -13,6 +13,9 @@ import { clientAddress, publicOrigin } from "./client_address.ts";
 import { errorResponse } from "./error_response.ts";
 import { eventId } from "./event_id.ts";
 import { hostGuard } from "./host_guard.ts";
+import type { ConversationHistory } from "./history/conversation_history.ts";
+import { HistoryOwners } from "./history/history_owner.ts";
+import { historyRoutes } from "./history/history_routes.ts";
 import { methodGuard } from "./method_guard.ts";
 import { HttpError } from "./http_error.ts";
 import type { InFlightRequests } from "./in_flight_requests.ts";
@@ -49,6 +52,8 @@ export interface AppOptions {
   now?: () => number;
   /** What keeps the agent from working for anyone (a model the key cannot use), if anything. */
   agentProblem?: () => string | undefined;
+  /** Conversation history (`/conversations`, each session's recorder); none when off. */
+  history?: ConversationHistory;
 }
 
 const SessionParam = z.object({
@@ -65,6 +70,8 @@ const EventsQuery = z.object({
     .optional(),
   /** How the page wants the agent's voice; raw PCM unless it asks for Opus. */
   codec: z.enum(["pcm", "opus"], { error: "Invalid `codec`: use pcm or opus" }).optional(),
+  /** A stored conversation of the same owner that a new session continues. */
+  continue: SessionParam.shape.session_id.optional(),
 });
 
 const ToolParam = SessionParam.extend({
@@ -159,13 +166,15 @@ export function createApp(options: AppOptions): Hono {
     app.use(cors({
       origin: security.allowedOrigins,
       credentials: true,
-      allowMethods: ["GET", "POST"],
+      allowMethods: ["GET", "POST", "DELETE"],
       allowHeaders: ["Content-Type", "Authorization", "X-Session-Token", "Last-Event-ID"],
     }));
   }
   app.use(originGuard(security));
   const perClient = rateLimited(client, clientLimit);
-  for (const path of ["/events/*", "/send/*", "/interrupt/*", "/tools/*", "/login"]) {
+  for (
+    const path of ["/events/*", "/send/*", "/interrupt/*", "/tools/*", "/login", "/conversations/*"]
+  ) {
     app.use(path, perClient);
   }
   const serveMetrics = async (c: Context) =>
@@ -200,6 +209,15 @@ export function createApp(options: AppOptions): Hono {
     return c.json({ status: "ready", sessions: registry.size });
   });
 
+  // Conversation history: the owner cookie on the page and streams, and its routes.
+  const { history } = options;
+  const owners = history &&
+    new HistoryOwners({ trustedUserHeader: security.trustedUserHeader, isHttps });
+  if (owners) {
+    app.use("/", owners.middleware);
+    app.route("/", historyRoutes({ history: history!, owners }));
+  }
+
   app.get("/", staticFiles(staticRoot, "", "index.html"));
   app.get("/static/*", staticFiles(staticRoot, "/static"));
   if (security.accessToken) {
@@ -221,12 +239,19 @@ export function createApp(options: AppOptions): Hono {
       // EventSource sends the header on its own reconnects; a page that opens
       // a new EventSource (a mode switch) passes the query parameter.
       const lastEventId = eventId(c.req.header("Last-Event-ID") ?? query.last_event_id);
+      const owner = owners && await owners.ensure(c);
       const { session, stream } = await registry.open(id, {
         isAudio,
         token: presentedToken(c, id),
         lastEventId,
         client: client(c),
         codec,
+        recording: owner
+          ? {
+            recorder: history!.recorder(owner, id),
+            context: query.continue && await history!.continuation(owner, query.continue),
+          }
+          : undefined,
       });
       setCookie(c, cookieName(id), session.token, {
         httpOnly: true,

@@ -6,6 +6,7 @@ import type { AgentConnector, AgentSession, Delivery } from "../agent/agent_sess
 import { agentEventMessage, errorMessage, opusAudioMessage } from "./agent_event_message.ts";
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
+import type { SessionRecorder } from "./history/conversation_recorder.ts";
 import { OpusCodec } from "./opus_codec.ts";
 import { FrameLog, type SentEvent } from "./frame_log.ts";
 import type { NumberedMessage } from "./replay_buffer.ts";
@@ -58,6 +59,10 @@ export interface BrowserSessionOptions {
    * Called on the hot path: it must only take note.
    */
   onChange?: (soon: boolean) => void;
+  /** Records the conversation (typed text, agent events) for its history; none when off. */
+  recorder?: SessionRecorder;
+  /** An earlier conversation's transcript the agent goes on from (the page's Continue). */
+  context?: string;
 }
 
 /** How the agent's voice goes to the page: raw PCM (the default) or Opus. */
@@ -273,6 +278,7 @@ export class BrowserSession {
         retryAfterSeconds: error.fatal ? undefined : 1,
       });
     }
+    if (request.mimeType === "text/plain") this.#options.recorder?.userText(request.data);
     const { logger } = this.#options;
     if (!logger.debugEnabled) return delivery;
     if (request.mimeType === "text/plain") {
@@ -344,6 +350,7 @@ export class BrowserSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#options.recorder?.close();
     clearInterval(this.#lifetime);
     this.#turnSpan?.end();
     this.#span?.end();
@@ -361,6 +368,7 @@ export class BrowserSession {
     const upstream: AgentSession = connector.open({
       mode,
       resumeHandle: this.#handle,
+      context: this.#options.context,
       onEvent: (event) => {
         if (upstream === this.#upstream) this.#onAgentEvent(event);
       },
@@ -383,6 +391,7 @@ export class BrowserSession {
 
   #onAgentEvent(event: AgentEvent): void {
     const { logger } = this.#options;
+    this.#options.recorder?.agentEvent(event);
     this.#lastActivity = Date.now();
     switch (event.type) {
       case "closed":

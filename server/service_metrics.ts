@@ -44,6 +44,8 @@ const HTTP_ROUTES = new Set([
   "/send/:session_id",
   "/interrupt/:session_id",
   "/tools/:session_id/:call_id",
+  "/conversations",
+  "/conversations/:id",
 ]);
 
 /** Prices for the cost estimate, in US dollars per million tokens. */

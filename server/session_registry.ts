@@ -1,4 +1,5 @@
 import type { AgentConnector } from "../agent/agent_session.ts";
+import type { SessionRecorder } from "./history/conversation_recorder.ts";
 import { type AudioCodec, BrowserSession, type SessionLimits } from "./browser_session.ts";
 import { HttpError } from "./http_error.ts";
 import type { Logger } from "./logger.ts";
@@ -93,13 +94,15 @@ export class SessionRegistry {
    */
   async open(
     id: string,
-    { isAudio, token, lastEventId, client = "unknown", codec = "pcm" }: {
+    { isAudio, token, lastEventId, client = "unknown", codec = "pcm", recording }: {
       isAudio: boolean;
       /** How this stream wants the agent's voice. */
       codec?: AudioCodec;
       token?: string;
       lastEventId?: number;
       client?: string;
+      /** For a session created here: its history recorder, and the transcript it continues. */
+      recording?: { recorder?: SessionRecorder; context?: string };
     },
   ): Promise<{ session: BrowserSession; stream: ReadableStream<Uint8Array> }> {
     this.#refuseWhileDraining();
@@ -128,6 +131,7 @@ export class SessionRegistry {
         isAudio,
         firstEventId: Math.max(lastEventId ?? 0, stored?.lastEventId ?? 0),
         stored,
+        recording,
       });
       this.#clientOf.set(id, client);
       this.#perClient.set(client, (this.#perClient.get(client) ?? 0) + 1);
@@ -205,12 +209,13 @@ export class SessionRegistry {
 
   #create(
     id: string,
-    { token, tokenHash, isAudio, firstEventId, stored }: {
+    { token, tokenHash, isAudio, firstEventId, stored, recording }: {
       token: string;
       tokenHash: string;
       isAudio: boolean;
       firstEventId: number;
       stored?: StoredSession;
+      recording?: { recorder?: SessionRecorder; context?: string };
     },
   ): BrowserSession {
     const { connector, logger, limits, metrics } = this.#options;
@@ -233,6 +238,7 @@ export class SessionRegistry {
       // The other mode's conversation cannot go on in this one.
       resumeHandle: stored?.mode === mode ? stored.handle : undefined,
       onChange: (soon) => writer.changed(soon),
+      ...recording,
       connector,
       logger: logger.child({ session_id: id }),
       limits,

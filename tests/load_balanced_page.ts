@@ -100,6 +100,8 @@ export function startInstance(fake: FakeLiveServer, env: Record<string, string> 
     // Every test session comes from 127.0.0.1.
     RATE_LIMIT_CLIENT_RPS: "10000",
     MAX_SESSIONS_PER_CLIENT: "1000",
+    // Tests that keep history say where (HISTORY_URL).
+    HISTORY: "off",
     ...env,
   });
 }

@@ -19,6 +19,7 @@ function mainCommand(cwd: string, env: Record<string, string>, signal?: AbortSig
       "--allow-net",
       "--allow-env",
       "--allow-read",
+      "--allow-write",
       "--allow-sys",
       "--config",
       CONFIG,

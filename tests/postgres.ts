@@ -33,8 +33,11 @@ export interface Postgres {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Creates a cluster, starts it in the foreground and waits until it takes connections. */
-export async function startPostgres(): Promise<Postgres> {
+/**
+ * Creates a cluster, starts it in the foreground on `port` (default: a free
+ * one) and waits until it takes connections.
+ */
+export async function startPostgres({ port = freePort() } = {}): Promise<Postgres> {
   const postgresBin = programPath(POSTGRES)!;
   const bin = postgresBin.slice(0, postgresBin.lastIndexOf("/"));
   const dir = await Deno.makeTempDir({ prefix: "postgres_test_" });
@@ -65,7 +68,6 @@ export async function startPostgres(): Promise<Postgres> {
     await Deno.remove(dir, { recursive: true });
     throw new Error(`initdb failed: ${new TextDecoder().decode(init.stderr)}`);
   }
-  const port = freePort();
   const server = new Deno.Command(asRoot ? "runuser" : postgresBin, {
     args: [
       ...(asRoot ? ["-u", "postgres", "--", postgresBin] : []),

@@ -35,6 +35,8 @@ export function startHarness(
     GOOGLE_GEMINI_BASE_URL: fake.url,
     PORT: "0",
     LOG_LEVEL: "error",
+    // Tests that keep history say where (HISTORY_PATH in a temporary folder).
+    HISTORY: "off",
     ...env,
   }, serviceOptions);
   const baseUrl = `http://127.0.0.1:${service.server.addr.port}`;
