@@ -19,6 +19,7 @@ import { ConversationView } from "./conversation_view.js";
 import { EventLog } from "./event_log.js";
 import { EventStream } from "./event_stream.js";
 import { frameOptionsFromUrl } from "./frame_capture.js";
+import { continuationFromUrl, HistoryPanel } from "./history_panel.js";
 import { bitrateFromUrl, chooseCodec } from "./opus_codec.js";
 import { SessionApi } from "./session_api.js";
 import { ToolCallsView } from "./tool_calls.js";
@@ -111,6 +112,15 @@ new VisionControls({
   onError: (text) => view.error(text),
 });
 
+// History: the panel, and `?continue=<id>` (a new conversation carrying an earlier transcript).
+const continuing = continuationFromUrl(location.href);
+new HistoryPanel({
+  openButton: $("historyButton"),
+  dialog: $("historyDialog"),
+  note: $("continueNote"),
+  continuing,
+});
+
 const stream = new EventStream(sessionId, {
   onState(state, retryInSeconds) {
     connected = state === "open";
@@ -131,7 +141,7 @@ const stream = new EventStream(sessionId, {
     log.add("in", name, data);
     handlers[name]?.(data);
   },
-});
+}, continuing ? { continue: continuing } : {});
 
 /** @type {Record<string, (data: any) => void>} */
 const handlers = {

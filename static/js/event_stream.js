@@ -42,10 +42,13 @@ export class EventStream {
   #timer;
   #sessionId;
   #handlers;
+  #query;
 
   /**
    * @param {string} sessionId
    * @param {EventStreamHandlers} handlers
+   * @param {Record<string, string>} [query] more query parameters of every
+   *   stream, e.g. `continue` (the conversation this one continues)
    *
    * @example
    * ```js
@@ -53,9 +56,10 @@ export class EventStream {
    * s.open(false);
    * ```
    */
-  constructor(sessionId, handlers) {
+  constructor(sessionId, handlers, query = {}) {
     this.#sessionId = sessionId;
     this.#handlers = handlers;
+    this.#query = query;
   }
 
   /** The codec this page asks for (`codec=opus`), whatever the server answered. */
@@ -90,7 +94,7 @@ export class EventStream {
   #connect() {
     this.close();
     this.#handlers.onState("connecting");
-    const params = new URLSearchParams({ is_audio: String(this.#isAudio) });
+    const params = new URLSearchParams({ ...this.#query, is_audio: String(this.#isAudio) });
     if (this.#lastEventId) params.set("last_event_id", this.#lastEventId);
     if (this.#codec === "opus") params.set("codec", "opus");
     const source = new EventSource(
