@@ -22,6 +22,8 @@ RUN deno install --frozen
 COPY . .
 # `deno compile` downloads the Deno runtime base (denort) for this platform.
 RUN deno task compile
+# The folder of the conversation history's SQLite file (HISTORY_PATH): mount a volume there to keep it.
+RUN mkdir -p /out/data
 
 # --- healthcheck: a static busybox for `wget`, since the runtime has no shell.
 FROM busybox:1.37.0-musl AS busybox
@@ -29,6 +31,7 @@ FROM busybox:1.37.0-musl AS busybox
 # --- runtime: glibc and CA certificates, nothing else.
 FROM gcr.io/distroless/cc-debian12 AS runtime
 COPY --from=build /src/dist/gemini-live-search /app/gemini-live-search
+COPY --from=build --chown=65532:65532 /out/data /app/data
 COPY --from=busybox /bin/busybox /busybox/busybox
 WORKDIR /app
 ENV HOST=0.0.0.0 \
