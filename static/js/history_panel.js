@@ -12,6 +12,9 @@
  */
 import { renderMarkdown, safeLink } from "./markdown.js";
 
+/** What {@link HistoryPanel}'s listing gets from a server that keeps no history. */
+const OFF = Symbol("history off");
+
 /** The conversation a page continues (`?continue=<id>`), if any valid id. */
 export function continuationFromUrl(/** @type {string} */ href) {
   const id = new URL(href).searchParams.get("continue");
@@ -41,10 +44,6 @@ export class HistoryPanel {
     dialog.querySelector(".history-close")?.addEventListener("click", () => dialog.close());
     dialog.querySelector(".history-new")?.addEventListener("click", () => location.assign("/"));
     if (continuing) void this.#sayContinuing(note, continuing);
-    // History off on the server: no panel to show.
-    void fetch("/conversations?limit=1").then((r) => {
-      if (r.status === 404) openButton.hidden = true;
-    }, () => {});
   }
 
   /** Opens the panel on the list of conversations. */
@@ -56,6 +55,11 @@ export class HistoryPanel {
   async #showList() {
     this.#setError("");
     const data = await this.#get("/conversations");
+    if (data === OFF) {
+      this.#setError("This server keeps no conversation history (HISTORY=off).");
+      this.#body.replaceChildren();
+      return;
+    }
     if (!data) return;
     const list = document.createElement("ul");
     list.className = "history-list";
@@ -155,6 +159,8 @@ export class HistoryPanel {
     try {
       const response = await fetch(path, { headers: { Accept: "application/json" } });
       if (response.ok) return await response.json();
+      // No such route: history is off on the server.
+      if (response.status === 404 && path === "/conversations") return OFF;
       if (showError) this.#setError(await errorText(response));
     } catch {
       if (showError) this.#setError("The server cannot be reached; try again in a moment.");
