@@ -267,7 +267,10 @@ export class GeminiLiveConnector implements AgentConnector {
         this.#secrets,
       );
       // The cause is not kept: SDK errors can hold the URL with the key.
-      throw new AgentError(`Cannot reach Gemini: ${detail}`, { fatal: false });
+      throw new AgentError("Cannot reach Gemini: check the network or proxy", {
+        fatal: false,
+        detail,
+      });
     }
     state = "open";
     // The WebSocket drops what is sent after it closed without a word, so say it.

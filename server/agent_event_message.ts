@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../agent/agent_event.ts";
+import type { AgentEvent, AgentTrouble } from "../agent/agent_event.ts";
 import type { ServerSentEventMessage } from "./server_sent_event.ts";
 
 /**
@@ -61,9 +61,9 @@ export function agentEventMessage(event: AgentEvent): ServerSentEventMessage {
         }),
       };
     case "warning":
-      return errorMessage(event.message, false);
+      return errorMessage(event.message, false, event);
     case "closed":
-      return errorMessage(event.message, event.fatal);
+      return errorMessage(event.message, event.fatal, event);
   }
 }
 
@@ -84,10 +84,14 @@ export function opusAudioMessage(data: string): ServerSentEventMessage {
 const TURN_COMPLETE = JSON.stringify({ turn_complete: true, interrupted: false });
 const INTERRUPTED = JSON.stringify({ interrupted: true });
 
-/** An `event: error` with a readable cause. */
+/**
+ * An `event: error` with a readable cause; `kind` (reconnecting, unreachable,
+ * misconfigured) and `detail` (the low-level cause) only when known.
+ */
 export function errorMessage(
   error: string,
   fatal: boolean,
+  { kind, detail }: { kind?: AgentTrouble; detail?: string } = {},
 ): ServerSentEventMessage {
-  return { event: "error", data: JSON.stringify({ error, fatal }) };
+  return { event: "error", data: JSON.stringify({ error, fatal, kind, detail }) };
 }

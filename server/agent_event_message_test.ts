@@ -90,6 +90,23 @@ Deno.test("a closed upstream becomes an error event with its message and fatalit
   );
 });
 
+Deno.test("an agent's trouble adds its kind and low-level detail to the error event", () => {
+  assert.deepEqual(
+    agentEventMessage({
+      type: "closed",
+      message: "Cannot reach Gemini: check the network or proxy",
+      fatal: false,
+      kind: "unreachable",
+      detail: "getaddrinfo ENOTFOUND generativelanguage.googleapis.com",
+    }),
+    {
+      event: "error",
+      data: '{"error":"Cannot reach Gemini: check the network or proxy","fatal":false,' +
+        '"kind":"unreachable","detail":"getaddrinfo ENOTFOUND generativelanguage.googleapis.com"}',
+    },
+  );
+});
+
 Deno.test("errorMessage builds the same error event", () => {
   assert.deepEqual(errorMessage("Oops", false), {
     event: "error",
