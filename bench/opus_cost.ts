@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { loadOpus, OpusCodec } from "../server/opus_codec.ts";
-import { encodeServerSentEvent } from "../server/server_sent_event.ts";
-import { frameOpusPackets } from "../server/opus_framing.ts";
+import { loadOpus, OpusCodec } from "../server/audio/opus_codec.ts";
+import { encodeServerSentEvent } from "../server/sessions/server_sent_event.ts";
+import { frameOpusPackets } from "../server/audio/opus_framing.ts";
 import { toBase64 as base64 } from "../tests/fake_live_server.ts";
 import { microphonePackets } from "../tests/microphone_opus.ts";
 
