@@ -1,3 +1,5 @@
+import { HttpError } from "../http_error.ts";
+
 /**
  * Token buckets by key: each key may spend `ratePerSecond` on average and
  * `burst` at once. Costs can be weighted, so one limiter counts requests and
@@ -49,6 +51,21 @@ export class RateLimiter {
     }
     this.#buckets.set(key, bucket);
     return Math.ceil((Math.min(cost, this.#burst) - bucket.tokens) / this.#rate);
+  }
+
+  /**
+   * Spends one of `key`'s requests, or throws 429 with `Retry-After`: the
+   * request limits' answer, in the middleware chain as in the `/send` fast lane.
+   *
+   * @throws {HttpError} 429 when `key` has no request left.
+   */
+  spend(key: string): void {
+    const wait = this.take(key);
+    if (wait > 0) {
+      throw new HttpError(429, "Too many requests; slow down", {
+        retryAfterSeconds: Math.ceil(wait / 1000),
+      });
+    }
   }
 
   /** Forgets full buckets now and then, so idle keys do not pile up. */

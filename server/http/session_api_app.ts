@@ -1,0 +1,85 @@
+import { zValidator } from "@hono/zod-validator";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import type { Delivery } from "../../agent/agent_session.ts";
+import { HttpError } from "../http_error.ts";
+import type { BrowserSession } from "../sessions/browser_session.ts";
+import { refuseInvalid, SessionParam } from "./route_params.ts";
+import type { SendRequestParts } from "./send_delivery.ts";
+
+/** What {@link sessionApiApp} needs. */
+export interface SessionApiAppOptions {
+  /** Bodies larger than this answer 413. */
+  maxBodyBytes: number;
+  /** The session the request proved it owns, its rate limit charged; throws 401, 404 or 429. */
+  ownedSession: (c: Context) => BrowserSession;
+  /** A send body's way to the agent (see `send_delivery.ts`). */
+  deliver: (session: BrowserSession, request: SendRequestParts) => Promise<Delivery>;
+}
+
+const ToolParam = SessionParam.extend({
+  call_id: z.string().max(256, "Invalid call id: at most 256 characters"),
+});
+
+const ToolAnswer = z.object({
+  approved: z.boolean({ error: 'Invalid body: send {"approved": true} or {"approved": false}' }),
+});
+
+/**
+ * What a page POSTs to its own session: `/send/:session_id` (text, audio, a
+ * frame), `/interrupt/:session_id` and `/tools/:session_id/:call_id` (the
+ * answer to a tool call that asks first). Each proves ownership with the
+ * session's token.
+ *
+ * @example
+ * ```ts
+ * app.route("/", sessionApiApp({ maxBodyBytes, ownedSession, deliver }));
+ * ```
+ */
+export function sessionApiApp({ maxBodyBytes, ownedSession, deliver }: SessionApiAppOptions): Hono {
+  return new Hono()
+    .post(
+      "/send/:session_id",
+      zValidator("param", SessionParam, refuseInvalid),
+      bodyLimit({
+        maxSize: maxBodyBytes,
+        onError: () => {
+          throw new HttpError(413, `Cannot send: the body is larger than ${maxBodyBytes} bytes`);
+        },
+      }),
+      async (c) => {
+        // 202 while Gemini is away: the input may yet be lost (the page is told if so).
+        return await deliver(ownedSession(c), c.req) === "queued"
+          ? c.json({ status: "queued" }, 202)
+          : c.json({ status: "sent" });
+      },
+    )
+    .post(
+      "/interrupt/:session_id",
+      zValidator("param", SessionParam, refuseInvalid),
+      (c) => {
+        ownedSession(c).interrupt();
+        return c.json({ status: "interrupted" });
+      },
+    )
+    .post(
+      "/tools/:session_id/:call_id",
+      zValidator("param", ToolParam, refuseInvalid),
+      bodyLimit({
+        maxSize: 4096,
+        onError: () => {
+          throw new HttpError(413, "Cannot confirm: the body is larger than 4096 bytes");
+        },
+      }),
+      async (c) => {
+        const session = ownedSession(c);
+        const body = await c.req.json().catch(() => undefined);
+        const answer = ToolAnswer.safeParse(body);
+        refuseInvalid(answer);
+        const { approved } = answer.data!;
+        session.confirmTool(c.req.valid("param").call_id, approved);
+        return c.json({ status: approved ? "allowed" : "declined" });
+      },
+    );
+}
