@@ -6,11 +6,10 @@ import type { Logger } from "../observability/logger.ts";
 import type { ServiceMetrics } from "../observability/service_metrics.ts";
 import { accessControl } from "../security/access_control.ts";
 import { clientAddress, publicOrigin } from "../security/client_address.ts";
-import { originGuard, originRefusal } from "../security/origin_guard.ts";
+import { originGuard } from "../security/origin_guard.ts";
 import { RateLimiter } from "../security/rate_limiter.ts";
 import type { SecurityConfig } from "../security/security_config.ts";
 import type { SessionRegistry } from "../sessions/session_registry.ts";
-import { HttpError } from "../http_error.ts";
 import { bodyCodingGuard } from "./body_coding_guard.ts";
 import { errorResponse } from "./error_response.ts";
 import { eventsApp } from "./events_app.ts";
@@ -19,6 +18,8 @@ import { hostGuard } from "./host_guard.ts";
 import { methodGuard } from "./method_guard.ts";
 import { pagesApp } from "./pages_app.ts";
 import { securityHeaders } from "./security_headers.ts";
+import { sendApp } from "./send_app.ts";
+import { sendChecks } from "./send_checks.ts";
 import { sendDelivery } from "./send_delivery.ts";
 import { sendFastLane } from "./send_fast_lane.ts";
 import { sessionApiApp } from "./session_api_app.ts";
@@ -50,8 +51,8 @@ export interface AppOptions {
  * The service's HTTP app: the middleware every request passes, in order, and
  * the sub-apps mounted among them — the page and its assets
  * (`pages_app.ts`), health and metrics (`health_app.ts`), the event stream
- * (`events_app.ts`) and the POSTs to a session (`session_api_app.ts`), with
- * the `/send` fast lane ahead of the chain. Every error answers
+ * (`events_app.ts`) and the POSTs to a session (`send_app.ts`,
+ * `session_api_app.ts`), with the `/send` fast lane ahead of the chain. Every error answers
  * `{"error": "…"}` from the one `onError`.
  *
  * @example
@@ -78,15 +79,16 @@ export function createApp(options: AppOptions): Hono {
     sessionLimit.spend(session.id);
     return session;
   };
-  // The lane's check, its refusal left for the chain to give.
-  const laneSession = (c: Context) => {
-    try {
-      return authorizedSession(c, registry);
-    } catch (error) {
-      if (error instanceof HttpError) return undefined;
-      throw error;
-    }
-  };
+  // POST /send's checks, made by the fast lane and by the chain's route alike.
+  const checkSend = sendChecks({
+    registry,
+    origins: security,
+    access: access.check,
+    clientLimit,
+    sessionLimit,
+    client,
+    maxBodyBytes,
+  });
 
   app.onError((error, c) => errorResponse(error, c, logger));
   app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404));
@@ -106,15 +108,8 @@ export function createApp(options: AppOptions): Hono {
     "/send/:session_id",
     sendFastLane({
       registry,
-      maxBodyBytes,
       cors: security.allowedOrigins.length > 0,
-      originRefusal: (c) => originRefusal(c, security),
-      granted: access.granted,
-      ownedSession: laneSession,
-      rateLimit: (c, session) => {
-        clientLimit.spend(client(c));
-        sessionLimit.spend(session.id);
-      },
+      check: checkSend,
       deliver,
       isHttps,
       inFlight,
@@ -134,6 +129,8 @@ export function createApp(options: AppOptions): Hono {
       allowHeaders: ["Content-Type", "Authorization", "X-Session-Token", "Last-Event-ID"],
     }));
   }
+  // What the lane left: the same checks, in place of the three middleware that follow.
+  app.route("/", sendApp({ check: checkSend, deliver }));
   app.use(originGuard(security));
   const perClient: MiddlewareHandler = async (c, next) => {
     clientLimit.spend(client(c));
@@ -147,6 +144,6 @@ export function createApp(options: AppOptions): Hono {
   app.use(access.middleware);
   app.route("/", pagesApp({ staticRoot, login: security.accessToken ? access.login : undefined }));
   app.route("/", eventsApp({ ...options, client, isHttps }));
-  app.route("/", sessionApiApp({ maxBodyBytes, ownedSession, deliver }));
+  app.route("/", sessionApiApp({ ownedSession }));
   return app;
 }

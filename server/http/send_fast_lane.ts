@@ -8,21 +8,13 @@ import type { SendRequestParts } from "./send_delivery.ts";
 import { securityHeaderList } from "./security_headers.ts";
 import type { SessionRegistry } from "../sessions/session_registry.ts";
 
-/** What the fast lane checks with: the very functions the full chain uses. */
+/** What the fast lane checks and answers with: what the chain's `/send` route uses. */
 export interface SendFastLaneOptions {
   registry: SessionRegistry;
-  /** Bodies announced larger than this take the full chain (it answers 413). */
-  maxBodyBytes: number;
   /** True when CORS is configured: requests that carry an `Origin` then take the full chain. */
   cors: boolean;
-  /** Why the origin guard refuses a request, if it does. */
-  originRefusal: (c: Context) => string | undefined;
-  /** Whether access control lets the request pass. */
-  granted: (c: Context) => boolean;
-  /** The session whose token the request presents, or undefined. */
-  ownedSession: (c: Context) => BrowserSession | undefined;
-  /** The per-client and per-session rate limits; throw 429. */
-  rateLimit: (c: Context, session: BrowserSession) => void;
+  /** The checks of `send_checks.ts`, the very function the chain's route calls. */
+  check: (c: Context) => Promise<BrowserSession>;
   /** The body's way to the agent (see `send_delivery.ts`). */
   deliver: (session: BrowserSession, request: SendRequestParts) => Promise<Delivery>;
   isHttps: (c: Context) => boolean;
@@ -44,13 +36,13 @@ const REQUEST_ID = /^[\w\-=]{1,255}$/;
  * (request id, metrics, security headers, origin, rate limits, access,
  * validation, body limit: each cheap alone) cost more than the relay itself.
  *
- * The lane applies the same checks with the same functions, and answers with
- * the same headers (read off Hono's `secureHeaders`), request id and metrics.
- * Anything it does not take on itself — an unannounced or oversized body, a
- * cross-origin request, a refused origin, missing access, an unknown session
- * or token, a server shutting down — goes on to the full chain, which gives
- * the error it always gave. Registered ahead of the middleware, so only the
- * lane's `next()` reaches it.
+ * The lane makes the chain's checks by calling the same function
+ * (`send_checks.ts`), and answers with the same headers (read off Hono's
+ * `secureHeaders`), request id and metrics; its refusals are the chain's.
+ * What needs the chain's middleware goes on to it: a body without a
+ * `Content-Length` (the chain's body limit reads it), a cross-origin
+ * request when CORS is configured, a server shutting down. Registered ahead
+ * of the middleware, so only the lane's `next()` reaches it.
  *
  * @example
  * ```ts
@@ -58,7 +50,7 @@ const REQUEST_ID = /^[\w\-=]{1,255}$/;
  * ```
  */
 export function sendFastLane(options: SendFastLaneOptions): MiddlewareHandler {
-  const { registry, maxBodyBytes, inFlight, metrics } = options;
+  const { registry, inFlight, metrics } = options;
   // Read off Hono's middleware on the first audio chunk, not at start-up (a
   // request through a Hono app of its own: ~10 ms before the page is served).
   let answers: Record<"http" | "https", Answers> | undefined;
@@ -67,16 +59,12 @@ export function sendFastLane(options: SendFastLaneOptions): MiddlewareHandler {
     return answers[scheme];
   };
   return async (c, next) => {
-    const length = Number(c.req.header("Content-Length") ?? NaN);
     if (
-      !(length <= maxBodyBytes) || registry.draining ||
-      (options.cors && c.req.header("Origin") !== undefined) ||
-      options.originRefusal(c) !== undefined || !options.granted(c)
+      c.req.header("Content-Length") === undefined || registry.draining ||
+      (options.cors && c.req.header("Origin") !== undefined)
     ) {
       return next();
     }
-    const session = options.ownedSession(c);
-    if (!session) return next();
     const started = performance.now();
     const scheme = options.isHttps(c) ? "https" : "http";
     const incoming = c.req.header("X-Request-Id");
@@ -84,10 +72,9 @@ export function sendFastLane(options: SendFastLaneOptions): MiddlewareHandler {
     c.set("requestId", id);
     let status = 200;
     try {
-      const delivery = await inFlight.track(async () => {
-        options.rateLimit(c, session);
-        return await options.deliver(session, c.req);
-      });
+      const delivery = await inFlight.track(async () =>
+        await options.deliver(await options.check(c), c.req)
+      );
       const response = (await answersFor(scheme)[delivery]).clone();
       status = response.status;
       response.headers.set("X-Request-Id", id);

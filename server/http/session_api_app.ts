@@ -2,20 +2,14 @@ import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import type { Delivery } from "../../agent/agent_session.ts";
 import { HttpError } from "../http_error.ts";
 import type { BrowserSession } from "../sessions/browser_session.ts";
 import { refuseInvalid, SessionParam } from "./route_params.ts";
-import type { SendRequestParts } from "./send_delivery.ts";
 
 /** What {@link sessionApiApp} needs. */
 export interface SessionApiAppOptions {
-  /** Bodies larger than this answer 413. */
-  maxBodyBytes: number;
   /** The session the request proved it owns, its rate limit charged; throws 401, 404 or 429. */
   ownedSession: (c: Context) => BrowserSession;
-  /** A send body's way to the agent (see `send_delivery.ts`). */
-  deliver: (session: BrowserSession, request: SendRequestParts) => Promise<Delivery>;
 }
 
 const ToolParam = SessionParam.extend({
@@ -27,34 +21,17 @@ const ToolAnswer = z.object({
 });
 
 /**
- * What a page POSTs to its own session: `/send/:session_id` (text, audio, a
- * frame), `/interrupt/:session_id` and `/tools/:session_id/:call_id` (the
- * answer to a tool call that asks first). Each proves ownership with the
- * session's token.
+ * What a page POSTs to its own session besides `/send` (`send_app.ts`):
+ * `/interrupt/:session_id` and `/tools/:session_id/:call_id` (the answer to a
+ * tool call that asks first). Each proves ownership with the session's token.
  *
  * @example
  * ```ts
- * app.route("/", sessionApiApp({ maxBodyBytes, ownedSession, deliver }));
+ * app.route("/", sessionApiApp({ ownedSession }));
  * ```
  */
-export function sessionApiApp({ maxBodyBytes, ownedSession, deliver }: SessionApiAppOptions): Hono {
+export function sessionApiApp({ ownedSession }: SessionApiAppOptions): Hono {
   return new Hono()
-    .post(
-      "/send/:session_id",
-      zValidator("param", SessionParam, refuseInvalid),
-      bodyLimit({
-        maxSize: maxBodyBytes,
-        onError: () => {
-          throw new HttpError(413, `Cannot send: the body is larger than ${maxBodyBytes} bytes`);
-        },
-      }),
-      async (c) => {
-        // 202 while Gemini is away: the input may yet be lost (the page is told if so).
-        return await deliver(ownedSession(c), c.req) === "queued"
-          ? c.json({ status: "queued" }, 202)
-          : c.json({ status: "sent" });
-      },
-    )
     .post(
       "/interrupt/:session_id",
       zValidator("param", SessionParam, refuseInvalid),

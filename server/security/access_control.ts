@@ -33,15 +33,18 @@ const LoginBody = z.object({ token: z.string().min(1).max(1024) });
  */
 export function accessControl(options: AccessOptions): {
   middleware: MiddlewareHandler;
-  /** Whether a request to an API path may pass, as the middleware decides it. */
-  granted: (c: Context) => boolean;
+  /**
+   * The check the middleware makes on an API path, for the `/send` checks
+   * that run outside it.
+   *
+   * @throws {HttpError} 401 when the request may not pass.
+   */
+  check: (c: Context) => Promise<void>;
   login: (c: Context) => Promise<Response>;
 } {
   const { accessToken, trustedUserHeader } = options;
   // Web Crypto derives it asynchronously (node:crypto would add ~30 ms to
-  // every start): until it is known, the cookie counts only where the check
-  // can wait for it (the middleware); the `/send` fast lane then leaves the
-  // request to the middleware.
+  // every start): the check waits for it.
   let cookieValue: string | undefined;
   const derived = accessToken
     ? accessCookieValue(accessToken).then((value) => void (cookieValue = value))
@@ -53,23 +56,30 @@ export function accessControl(options: AccessOptions): {
     return (bearer !== undefined && tokensMatch(bearer, accessToken!)) ||
       (cookie !== undefined && cookieValue !== undefined && tokensMatch(cookie, cookieValue));
   };
-  const granted = (c: Context): boolean =>
-    (!trustedUserHeader || !!c.req.header(trustedUserHeader)) &&
-    (!accessToken || tokenPresented(c));
 
-  const middleware: MiddlewareHandler = async (c, next) => {
-    if (PUBLIC_PATH.test(c.req.path)) return next();
+  const check = async (c: Context): Promise<void> => {
     if (trustedUserHeader && !c.req.header(trustedUserHeader)) {
       throw new HttpError(401, `Sign in first: the \`${trustedUserHeader}\` header is missing`);
     }
     if (accessToken) {
-      await derived;
+      if (cookieValue === undefined) await derived;
       if (!tokenPresented(c)) {
-        if (c.req.method === "GET" && c.req.path === "/") return c.redirect("/login", 302);
         c.header("WWW-Authenticate", 'Bearer realm="gemini-live-search"');
         throw new HttpError(401, "An access token is required (Authorization: Bearer …)");
       }
     }
+  };
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    if (PUBLIC_PATH.test(c.req.path)) return next();
+    if (
+      accessToken && c.req.method === "GET" && c.req.path === "/" &&
+      (!trustedUserHeader || c.req.header(trustedUserHeader))
+    ) {
+      await derived;
+      if (!tokenPresented(c)) return c.redirect("/login", 302);
+    }
+    await check(c);
     await next();
   };
 
@@ -90,7 +100,7 @@ export function accessControl(options: AccessOptions): {
     return c.json({ status: "ok" });
   };
 
-  return { middleware, granted, login };
+  return { middleware, check, login };
 }
 
 /**
