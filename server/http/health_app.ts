@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
 import type { ServiceMetrics } from "../observability/service_metrics.ts";
+import { bearerTokenGuard } from "../security/bearer_token_guard.ts";
 import type { SessionRegistry } from "../sessions/session_registry.ts";
 
 /** What {@link healthApp} reports from. */
@@ -14,10 +14,6 @@ export interface HealthAppOptions {
   /** What keeps the agent from working for anyone (a model the key cannot use), if anything. */
   agentProblem?: () => string | undefined;
 }
-
-const METRICS_TOKEN_NEEDED = {
-  message: "Metrics need `Authorization: Bearer <METRICS_TOKEN>`",
-};
 
 /**
  * `GET /healthz` (the process answers), `GET /readyz` (503 while draining or
@@ -33,12 +29,10 @@ const METRICS_TOKEN_NEEDED = {
 export function healthApp(options: HealthAppOptions): Hono {
   const { registry, metrics } = options;
   const guard = options.metricsToken
-    ? bearerAuth({
-      token: options.metricsToken,
-      noAuthenticationHeader: METRICS_TOKEN_NEEDED,
-      invalidToken: METRICS_TOKEN_NEEDED,
-      invalidAuthenticationHeader: METRICS_TOKEN_NEEDED,
-    })
+    ? bearerTokenGuard(
+      options.metricsToken,
+      "Metrics need `Authorization: Bearer <METRICS_TOKEN>`",
+    )
     : options.access;
   return new Hono()
     .get("/metrics", guard, async (c) =>

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { HttpError } from "../http_error.ts";
 import { staticFiles } from "./static_files.ts";
 
 /** What {@link pagesApp} serves. */
@@ -25,7 +26,16 @@ export function pagesApp({ staticRoot, login }: PagesAppOptions): Hono {
     .get("/static/*", staticFiles(staticRoot, "/static"));
   if (login) {
     app.get("/login", staticFiles(staticRoot, "", "login.html"));
-    app.post("/login", bodyLimit({ maxSize: 4096 }), login);
+    app.post(
+      "/login",
+      bodyLimit({
+        maxSize: 4096,
+        onError: () => {
+          throw new HttpError(413, "Cannot log in: the body is larger than 4096 bytes");
+        },
+      }),
+      login,
+    );
   }
   return app;
 }

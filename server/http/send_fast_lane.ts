@@ -82,7 +82,7 @@ export function sendFastLane(options: SendFastLaneOptions): MiddlewareHandler {
     } catch (error) {
       for (const [name, value] of await answersFor(scheme).headers) c.header(name, value);
       c.header("X-Request-Id", id);
-      const response = await errorResponse(error as Error, c, options.logger);
+      const response = errorResponse(error as Error, c, options.logger);
       status = response.status;
       return response;
     } finally {
