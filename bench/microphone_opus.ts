@@ -1,5 +1,5 @@
 /**
- * The page's microphone as Opus, for tests and the Opus benchmark: what
+ * The page's microphone as Opus, for the Opus benchmark (and tests/opus_test.ts): what
  * `static/js/opus_codec.js` asks of WebCodecs, done with the same libopus the
  * server decodes with.
  *
