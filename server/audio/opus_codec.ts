@@ -58,9 +58,9 @@ const OPUS_RESET_STATE = 4028;
 const OPUS_GET_LOOKAHEAD = 4027;
 
 /** Rate of what the microphone's packets decode to: what Gemini takes. */
-export const OPUS_INPUT_RATE = 16_000;
+const OPUS_INPUT_RATE = 16_000;
 /** Rate of the agent's voice, encoded as it comes. */
-export const OPUS_OUTPUT_RATE = 24_000;
+const OPUS_OUTPUT_RATE = 24_000;
 /** Samples of one 20 ms frame of the agent's voice. */
 const FRAME_SAMPLES = OPUS_OUTPUT_RATE / 50;
 const FRAME_BYTES = FRAME_SAMPLES * 2;

@@ -38,7 +38,7 @@ export function hostGuard(options: HostOptions): MiddlewareHandler {
 }
 
 /** Why {@link hostGuard} refuses the request, or `undefined` when it lets it pass. */
-export function hostRefusal(c: Context, options: HostOptions): string | undefined {
+function hostRefusal(c: Context, options: HostOptions): string | undefined {
   const { allowedHosts, trustProxy } = options;
   if (allowedHosts === undefined || UNCHECKED_PATH.test(c.req.path)) return;
   const forwarded = trustProxy

@@ -160,11 +160,6 @@ export class SessionRegistry {
     }
   }
 
-  /** Closes every session at once. */
-  closeAll(): void {
-    for (const id of [...this.#sessions.keys()]) this.#remove(id, "shutdown");
-  }
-
   /**
    * Resolves once the last state of sessions closed by {@link drain} is
    * stored (so a redeploy resumes them) and ended ones are deleted.
