@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { HttpError } from "../http_error.ts";
+import { bodySizeLimit } from "./body_size_limit.ts";
 import { staticFiles } from "./static_files.ts";
 
 /** What {@link pagesApp} serves. */
@@ -26,16 +25,7 @@ export function pagesApp({ staticRoot, login }: PagesAppOptions): Hono {
     .get("/static/*", staticFiles(staticRoot, "/static"));
   if (login) {
     app.get("/login", staticFiles(staticRoot, "", "login.html"));
-    app.post(
-      "/login",
-      bodyLimit({
-        maxSize: 4096,
-        onError: () => {
-          throw new HttpError(413, "Cannot log in: the body is larger than 4096 bytes");
-        },
-      }),
-      login,
-    );
+    app.post("/login", bodySizeLimit(4096, "log in"), login);
   }
   return app;
 }

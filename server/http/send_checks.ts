@@ -1,10 +1,9 @@
-import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { HttpError } from "../http_error.ts";
-import { type OriginOptions, originRefusal } from "../security/origin_guard.ts";
+import type { Context, MiddlewareHandler } from "hono";
+import { originGuard, type OriginOptions } from "../security/origin_guard.ts";
 import type { RateLimiter } from "../security/rate_limiter.ts";
 import type { BrowserSession } from "../sessions/browser_session.ts";
 import type { SessionRegistry } from "../sessions/session_registry.ts";
+import { bodySizeLimit } from "./body_size_limit.ts";
 import { refuseInvalid, SessionParam } from "./route_params.ts";
 import { authorizedSession } from "./session_owner.ts";
 
@@ -23,8 +22,13 @@ export interface SendChecksOptions {
   maxBodyBytes: number;
 }
 
-/** One check of a `POST /send`: throws the {@link HttpError} that refuses the request. */
-type SendCheck = (c: Context) => void | Promise<void>;
+/** One check of a `POST /send`: throws the `HttpError` that refuses the request. */
+type SendCheck = (c: Context) => unknown;
+
+/** A guarding middleware as a check: it throws, or lets the request on. */
+function asCheck(middleware: MiddlewareHandler): SendCheck {
+  return (c) => middleware(c, () => Promise.resolve());
+}
 
 /**
  * The checks a `POST /send/:session_id` passes before its body is read, as
@@ -47,22 +51,13 @@ type SendCheck = (c: Context) => void | Promise<void>;
  */
 export function sendChecks(options: SendChecksOptions): (c: Context) => Promise<BrowserSession> {
   const { registry, clientLimit, sessionLimit, maxBodyBytes } = options;
-  const sizeLimit = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => {
-      throw new HttpError(413, `Cannot send: the body is larger than ${maxBodyBytes} bytes`);
-    },
-  });
   const checks: SendCheck[] = [
-    (c) => {
-      const refusal = originRefusal(c, options.origins);
-      if (refusal) throw new HttpError(403, refusal);
-    },
+    asCheck(originGuard(options.origins)),
     (c) => clientLimit.spend(options.client(c)),
     options.access,
     (c) => refuseInvalid(SessionParam.safeParse({ session_id: c.req.param("session_id") })),
-    // Hono's, as a check: an announced size is compared, a streamed body read up to the limit.
-    (c) => sizeLimit(c, () => Promise.resolve()),
+    // Reads a streamed body in, up to the limit.
+    asCheck(bodySizeLimit(maxBodyBytes, "send")),
   ];
   return async (c) => {
     for (const check of checks) await check(c);

@@ -1,9 +1,8 @@
 import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import { HttpError } from "../http_error.ts";
 import type { BrowserSession } from "../sessions/browser_session.ts";
+import { bodySizeLimit } from "./body_size_limit.ts";
 import { refuseInvalid, SessionParam } from "./route_params.ts";
 
 /** What {@link sessionApiApp} needs. */
@@ -43,12 +42,7 @@ export function sessionApiApp({ ownedSession }: SessionApiAppOptions): Hono {
     .post(
       "/tools/:session_id/:call_id",
       zValidator("param", ToolParam, refuseInvalid),
-      bodyLimit({
-        maxSize: 4096,
-        onError: () => {
-          throw new HttpError(413, "Cannot confirm: the body is larger than 4096 bytes");
-        },
-      }),
+      bodySizeLimit(4096, "confirm"),
       async (c) => {
         const session = ownedSession(c);
         const body = await c.req.json().catch(() => undefined);

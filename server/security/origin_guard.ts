@@ -31,7 +31,7 @@ export interface OriginOptions {
 }
 
 /** Why {@link originGuard} refuses the request, or `undefined` when it lets it pass. */
-export function originRefusal(
+function originRefusal(
   c: Context,
   { allowedOrigins, trustProxy }: OriginOptions,
 ): string | undefined {
