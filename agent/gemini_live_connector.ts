@@ -290,7 +290,8 @@ export class GeminiLiveConnector implements AgentConnector {
         ensureOpen();
         // The very text `session.sendRealtimeInput({ audio: { data, mimeType } })`
         // sends, without its generic converters and the objects they build,
-        // 25 times a second per voice session.
+        // 25 times a second per voice session: `Session.conn` is public in the
+        // SDK's types (`send(message: string)`), and no other call sends raw text.
         session.conn.send(REALTIME_AUDIO_HEAD + JSON.stringify(data) + REALTIME_AUDIO_TAIL);
       },
       sendVideo: (data) => {

@@ -3,10 +3,10 @@
  * and against Redis (a real `redis-server`, skipped locally without one).
  */
 import assert from "node:assert/strict";
-import { createLogger } from "../server/logger.ts";
-import { MemorySessionStore } from "../server/memory_session_store.ts";
-import { RedisSessionStore } from "../server/redis_session_store.ts";
-import type { SessionStore, StoredSession } from "../server/session_store.ts";
+import { createLogger } from "../server/observability/logger.ts";
+import { MemorySessionStore } from "../server/sessions/memory_session_store.ts";
+import { RedisSessionStore } from "../server/sessions/redis_session_store.ts";
+import type { SessionStore, StoredSession } from "../server/sessions/session_store.ts";
 import { skipRedisTests, startRedis } from "./redis.ts";
 
 const session: StoredSession = {
