@@ -120,6 +120,7 @@ export function createApp(options: AppOptions): Hono {
   app.use(inFlight.middleware);
   app.use(requestId());
   app.use(metrics.httpMetrics);
+  metrics.labelRoutesOf(() => app.routes);
   app.use(securityHeaders(isHttps));
   if (security.allowedOrigins.length > 0) {
     app.use(cors({

@@ -28,24 +28,12 @@ export type EndReason =
 type HttpLabel = "method" | "status" | "ok" | "route";
 
 /**
- * The label values `http_*` series may take: a method or route outside these
- * counts as `other`, so no request (a made-up method, a path of its own) can
- * add a series that lives as long as the process.
+ * The methods `http_*` series may be labelled with; routes are the app's own
+ * (see `labelRoutesOf`). Anything else counts as `other`, so no request (a
+ * made-up method, a path of its own) can add a series that lives as long as
+ * the process.
  */
 const HTTP_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]);
-const HTTP_ROUTES = new Set([
-  "/",
-  "/static/*",
-  "/login",
-  "/metrics",
-  "/healthz",
-  "/readyz",
-  "/events/:session_id",
-  "/send/:session_id",
-  "/interrupt/:session_id",
-  "/tools/:session_id/:call_id",
-]);
-
 /** Prices for the cost estimate, in US dollars per million tokens. */
 export interface TokenPrices {
   inputPerMillion: number;
@@ -87,6 +75,7 @@ export class ServiceMetrics implements SessionMetrics, LiveObserver {
   /** Hono middleware recording `http_request_duration_seconds` and `http_requests_total`. */
   readonly httpMetrics: MiddlewareHandler;
   readonly #prices: TokenPrices;
+  #routes: () => ReadonlySet<string> = () => new Set();
   readonly #started: Counter<"mode">;
   readonly #ended: Counter<"reason">;
   readonly #connects: Counter<"kind">;
@@ -223,12 +212,23 @@ export class ServiceMetrics implements SessionMetrics, LiveObserver {
   httpRequest(method: string, route: string, status: number, seconds: number): void {
     const labels = {
       method: HTTP_METHODS.has(method) ? method : "other",
-      route: HTTP_ROUTES.has(route) ? route : "other",
+      route: this.#routes().has(route) ? route : "other",
       status: Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : "0",
       ok: String(status >= 200 && status < 300),
     };
     this.#httpDuration.observe(labels, seconds);
     this.#httpTotal.inc(labels);
+  }
+
+  /**
+   * Takes the `route` label's values from the app's own routes (handlers,
+   * not middleware), read once at the first request, so a route added to the
+   * app is labelled without a second list to keep in step.
+   */
+  labelRoutesOf(routes: () => readonly { method: string; path: string }[]): void {
+    let known: ReadonlySet<string> | undefined;
+    this.#routes = () =>
+      known ??= new Set(routes().filter((r) => r.method !== "ALL").map((r) => r.path));
   }
 
   /** Where the active-sessions gauge reads its values at each scrape. */
