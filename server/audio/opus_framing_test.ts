@@ -46,7 +46,20 @@ Deno.test("cut or impossible framing is refused with a readable cause", () => {
       return true;
     });
   }
-  assert.ok(MAX_OPUS_PACKET_BYTES < 1280);
+});
+
+Deno.test("a packet of the largest Opus size is read; one byte more is refused", () => {
+  const framed = (length: number) => {
+    const packet = new Uint8Array(length).fill(0);
+    packet[0] = CELT_20MS;
+    return new Uint8Array([length >> 8, length & 0xff, ...packet]);
+  };
+  const { packets } = parseOpusFrames(framed(MAX_OPUS_PACKET_BYTES));
+  assert.equal(packets[0].length, MAX_OPUS_PACKET_BYTES);
+  assert.throws(
+    () => parseOpusFrames(framed(MAX_OPUS_PACKET_BYTES + 1)),
+    new RegExp(`packet 1 has ${MAX_OPUS_PACKET_BYTES + 1} bytes`),
+  );
 });
 
 Deno.test("packet durations follow the TOC byte and frame count", () => {
