@@ -8,21 +8,21 @@ import type { AgentCatalog } from "./agent/agent_catalog.ts";
 import { agentConfig } from "./agent/agent_config.ts";
 import { MISSING_CREDENTIALS_MESSAGE } from "./agent/gemini_credentials.ts";
 import { GeminiLiveConnector } from "./agent/gemini_live_connector.ts";
-import { createApp } from "./server/app.ts";
-import { withDotEnv } from "./server/dot_env.ts";
+import { createApp } from "./server/http/app.ts";
+import { withDotEnv } from "./config/dot_env.ts";
 import { historyConfig } from "./server/history/history_config.ts";
 import { PrometheusHistoryMetrics } from "./server/history/history_metrics.ts";
 import { openHistory } from "./server/history/open_history.ts";
-import { InFlightRequests } from "./server/in_flight_requests.ts";
-import { createLogger } from "./server/logger.ts";
-import { ResilientServer } from "./server/resilient_server.ts";
-import { securityConfig } from "./server/security_config.ts";
+import { InFlightRequests } from "./server/observability/in_flight_requests.ts";
+import { createLogger } from "./server/observability/logger.ts";
+import { ResilientServer } from "./server/http/resilient_server.ts";
+import { securityConfig } from "./server/security/security_config.ts";
 import { serverConfig } from "./server/server_config.ts";
-import { MemorySessionStore } from "./server/memory_session_store.ts";
-import { RedisSessionStore } from "./server/redis_session_store.ts";
-import { ServiceMetrics } from "./server/service_metrics.ts";
-import { SessionRegistry } from "./server/session_registry.ts";
-import { enableTracing } from "./server/session_tracing.ts";
+import { MemorySessionStore } from "./server/sessions/memory_session_store.ts";
+import { RedisSessionStore } from "./server/sessions/redis_session_store.ts";
+import { ServiceMetrics } from "./server/observability/service_metrics.ts";
+import { SessionRegistry } from "./server/sessions/session_registry.ts";
+import { enableTracing } from "./server/observability/session_tracing.ts";
 
 /** A running service. */
 export interface Service {

@@ -1,5 +1,5 @@
 import { type AgentCatalog, AGENTS, DEFAULT_AGENT } from "./agent_catalog.ts";
-import { envInteger } from "./env_integer.ts";
+import { envInteger } from "../config/env_integer.ts";
 import { geminiCredentials } from "./gemini_credentials.ts";
 import type { GeminiLiveOptions, TextModality } from "./gemini_live_connector.ts";
 import { DEFAULT_VOICE } from "./live_connect_params.ts";

@@ -16,14 +16,17 @@ export class AgentError extends Error {
   readonly fatal: boolean;
   /** What Gemini refused, when it closed the connection during setup. */
   readonly refusal?: RefusalKind;
+  /** The low-level cause (e.g. `getaddrinfo ENOTFOUND …`) for logs, apart from the sentence. */
+  readonly detail?: string;
 
   constructor(
     message: string,
-    options: { fatal: boolean; cause?: unknown; refusal?: RefusalKind },
+    options: { fatal: boolean; cause?: unknown; refusal?: RefusalKind; detail?: string },
   ) {
     super(message, { cause: options.cause });
     this.name = "AgentError";
     this.fatal = options.fatal;
     this.refusal = options.refusal;
+    this.detail = options.detail;
   }
 }

@@ -54,9 +54,19 @@ export type AgentEvent =
     result?: unknown;
   }
   /** A problem that is being worked around (e.g. reconnecting); tell, don't stop. */
-  | { type: "warning"; message: string }
-  /** The session ended without our asking and will not come back by itself. */
-  | { type: "closed"; message: string; fatal: boolean };
+  | { type: "warning"; message: string; kind?: AgentTrouble; detail?: string }
+  /**
+   * The session ended without our asking and will not come back by itself.
+   * `detail` is the low-level cause, for logs rather than for the sentence.
+   */
+  | { type: "closed"; message: string; fatal: boolean; kind?: AgentTrouble; detail?: string };
+
+/**
+ * What is wrong with the agent, for a page to show: Gemini is being reconnected
+ * to, could not be reached (sending again retries), or is misconfigured
+ * (nothing works until the configuration changes and the server restarts).
+ */
+export type AgentTrouble = "reconnecting" | "unreachable" | "misconfigured";
 
 /** Which kind of answer a session asks the model for. */
 export type ResponseMode = "text" | "audio";

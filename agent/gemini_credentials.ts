@@ -6,7 +6,8 @@ export type GeminiCredentials =
 /** Told to the operator at start-up and to each user session when no credentials are set. */
 export const MISSING_CREDENTIALS_MESSAGE =
   "No Gemini credentials are configured: set GOOGLE_API_KEY (or GEMINI_API_KEY) in .env, " +
-  "or GOOGLE_GENAI_USE_VERTEXAI=TRUE with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION.";
+  "or GOOGLE_GENAI_USE_VERTEXAI=TRUE with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION, " +
+  "then restart the server.";
 
 /**
  * Reads credentials the way the reference sample does, or `null` when none are set.

@@ -270,7 +270,10 @@ export class GeminiLiveConnector implements AgentConnector {
         this.#secrets,
       );
       // The cause is not kept: SDK errors can hold the URL with the key.
-      throw new AgentError(`Cannot reach Gemini: ${detail}`, { fatal: false });
+      throw new AgentError("Cannot reach Gemini: check the network or proxy", {
+        fatal: false,
+        detail,
+      });
     }
     state = "open";
     // The WebSocket drops what is sent after it closed without a word, so say it.
@@ -290,7 +293,8 @@ export class GeminiLiveConnector implements AgentConnector {
         ensureOpen();
         // The very text `session.sendRealtimeInput({ audio: { data, mimeType } })`
         // sends, without its generic converters and the objects they build,
-        // 25 times a second per voice session.
+        // 25 times a second per voice session: `Session.conn` is public in the
+        // SDK's types (`send(message: string)`), and no other call sends raw text.
         session.conn.send(REALTIME_AUDIO_HEAD + JSON.stringify(data) + REALTIME_AUDIO_TAIL);
       },
       sendVideo: (data) => {

@@ -191,10 +191,10 @@ export class ResilientLiveSession implements AgentSession {
     if (handle !== undefined) {
       // An expired or unknown handle must not end the conversation: go on without it.
       this.#handle = undefined;
-      return this.#retry(failure.message);
+      return this.#retry(failure.message, failure.detail);
     }
     if (failure.fatal) return this.#end(failure);
-    this.#retry(failure.message);
+    this.#retry(failure.message, failure.detail);
   }
 
   #onMessage(slot: Slot, message: LiveServerMessage): void {
@@ -266,22 +266,25 @@ export class ResilientLiveSession implements AgentSession {
     this.#retry(cause.message);
   }
 
-  #retry(message: string): void {
+  #retry(message: string, detail?: string): void {
     this.#attempt++;
     const { retry, random = Math.random } = this.#options;
     if (this.#attempt > retry.maxAttempts) {
       return this.#end(
-        new AgentError(
-          `Gemini could not be reached after ${retry.maxAttempts} retries: ${message}`,
-          {
-            fatal: false,
-          },
-        ),
+        new AgentError(`${message} (gave up after ${retry.maxAttempts} retries)`, {
+          fatal: false,
+          detail,
+        }),
       );
     }
     if (this.#attempt >= 2 && !this.#warned) {
       this.#warned = true;
-      this.#options.onEvent({ type: "warning", message: `Reconnecting to Gemini: ${message}` });
+      this.#options.onEvent({
+        type: "warning",
+        message: `Reconnecting to Gemini: ${message}`,
+        kind: "reconnecting",
+        detail,
+      });
     }
     this.#dialing = true;
     this.#retryTimer = setTimeout(() => {
@@ -290,6 +293,7 @@ export class ResilientLiveSession implements AgentSession {
   }
 
   #end(reason: AgentError, { silent = false } = {}): void {
+    const detail = reason.detail === undefined ? {} : { detail: reason.detail };
     if (this.#ended) return;
     this.#ended = reason;
     clearTimeout(this.#retryTimer);
@@ -303,7 +307,9 @@ export class ResilientLiveSession implements AgentSession {
     if (!silent) {
       // Input answered "queued" is never silently dropped: the page is told.
       const message = lost ? `${reason.message}. ${lost}` : reason.message;
-      this.#options.onEvent({ type: "closed", message, fatal: reason.fatal });
+      // Ending on its own, a session either cannot work as configured or gave up retrying.
+      const kind = reason.fatal ? "misconfigured" : "unreachable";
+      this.#options.onEvent({ type: "closed", message, fatal: reason.fatal, kind, ...detail });
     }
   }
 }

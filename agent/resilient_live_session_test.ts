@@ -321,6 +321,7 @@ Deno.test("a dial refused with a fatal error ends the session", async () => {
     type: "closed",
     message: "API key not valid. 1 message you sent was not delivered",
     fatal: true,
+    kind: "misconfigured",
   }]);
   assert.equal(fake.attempts.length, 1);
   assert.throws(() => session.sendText("again"), AgentError);
@@ -390,7 +391,37 @@ Deno.test("after maxAttempts failed reconnects the session ends, non-fatal, nami
   assert.equal(closed[0].fatal, false);
   assert.match(closed[0].message, /3 retries/);
   assert.match(closed[0].message, /Cannot reach Gemini: timeout/);
+  assert.equal(closed[0].kind, "unreachable");
   assert.throws(() => session.sendText("hello?"), AgentError);
+});
+
+Deno.test("a dial's low-level detail travels apart from its sentence, in the warning and the end", async () => {
+  const { fake, ofType, session } = start();
+  const first = await fake.nth(0);
+  await first.open();
+  first.closeFromServer(1011, "Internal error");
+  const unreachable = new AgentError("Cannot reach Gemini: check the network or proxy", {
+    fatal: false,
+    detail: "getaddrinfo ENOTFOUND generativelanguage.googleapis.com",
+  });
+  for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+    await (await fake.nth(attempt)).fail(unreachable);
+  }
+  await sleep();
+  const [warning] = ofType("warning");
+  assert.equal(
+    warning.message,
+    "Reconnecting to Gemini: Cannot reach Gemini: check the network or proxy",
+  );
+  assert.equal(warning.kind, "reconnecting");
+  assert.equal(warning.detail, unreachable.detail);
+  const [closed] = ofType("closed");
+  assert.equal(
+    closed.message,
+    "Cannot reach Gemini: check the network or proxy (gave up after 3 retries)",
+  );
+  assert.equal(closed.detail, unreachable.detail);
+  session.close();
 });
 
 Deno.test("input queued while Gemini is away is answered `queued`, and named as lost when retries give up", async () => {

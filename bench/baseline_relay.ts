@@ -90,7 +90,7 @@ function audioEvents(text: string): Uint8Array | undefined {
 }
 
 /** Serves the bare relay until the process ends. */
-export function serveBaseline(env: Record<string, string | undefined>): void {
+function serveBaseline(env: Record<string, string | undefined>): void {
   const base = (env.GOOGLE_GEMINI_BASE_URL ?? "").replace(/^http/, "ws");
   const url = `${base}/${PATH}?key=${env.GOOGLE_API_KEY}`;
   const kind = env.BASELINE_WS === "deno" ? "deno" : "ws";

@@ -7,11 +7,10 @@
  *
  * @module
  */
-import { loadOpus, OpusCodec } from "../server/opus_codec.ts";
-import { encodeServerSentEvent } from "../server/server_sent_event.ts";
-import { frameOpusPackets } from "../server/opus_framing.ts";
-import { toBase64 as base64 } from "../tests/fake_live_server.ts";
-import { microphonePackets } from "../tests/microphone_opus.ts";
+import { loadOpus, OpusCodec } from "../server/audio/opus_codec.ts";
+import { encodeServerSentEvent } from "../server/sessions/server_sent_event.ts";
+import { frameOpusPackets } from "../server/audio/opus_framing.ts";
+import { microphonePackets } from "./microphone_opus.ts";
 
 /** The comparison, per second of conversation in each direction. */
 export interface OpusCost {
@@ -64,9 +63,11 @@ export async function measureOpusCost(): Promise<OpusCost> {
   let upPcm = 0;
   let upOpus = 0;
   for (let at = 0; at + micChunk <= mic.length; at += micChunk) {
-    upPcm += postBody("audio/pcm", base64(mic.subarray(at, at + micChunk)));
+    upPcm += postBody("audio/pcm", mic.subarray(at, at + micChunk).toBase64());
   }
-  for (const packets of posts) upOpus += postBody("audio/opus", base64(frameOpusPackets(packets)));
+  for (const packets of posts) {
+    upOpus += postBody("audio/opus", frameOpusPackets(packets).toBase64());
+  }
 
   const server = new OpusCodec();
   const decodeMs = fastest(() => {
@@ -75,7 +76,7 @@ export async function measureOpusCost(): Promise<OpusCost> {
 
   const voiceChunks: string[] = [];
   for (let at = 0; at + voiceChunk <= voice.length; at += voiceChunk) {
-    voiceChunks.push(base64(voice.subarray(at, at + voiceChunk)));
+    voiceChunks.push(voice.subarray(at, at + voiceChunk).toBase64());
   }
   let downPcm = 0;
   let downOpus = 0;

@@ -70,7 +70,7 @@ export interface ScenarioResult {
 }
 
 /** p99 bound of a passing run, ms. */
-export const P99_LIMIT_MS = 50;
+const P99_LIMIT_MS = 50;
 
 /**
  * Runs N voice sessions through a fresh relay process against the shared fake

@@ -1,6 +1,7 @@
 /**
  * The one error type of the HTTP layer: a status and a message a client can
- * show. `app.ts` turns it into `{"error": message}` with that status.
+ * show. `http/error_response.ts` turns it into `{"error": message}` with
+ * that status. Hono's own `HTTPException` is not used: one type, one answer.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
-import type { SessionLimits } from "./browser_session.ts";
-import { envInteger } from "../agent/env_integer.ts";
-import { LOG_LEVELS, type LogFormat, type LogLevel } from "./logger.ts";
-import type { TokenPrices } from "./service_metrics.ts";
+import type { SessionLimits } from "./sessions/browser_session.ts";
+import { envInteger } from "../config/env_integer.ts";
+import { LOG_LEVELS, type LogFormat, type LogLevel } from "./observability/logger.ts";
+import type { TokenPrices } from "./observability/service_metrics.ts";
 
 /** The HTTP side's settings, read once at start-up. */
 export interface ServerConfig {

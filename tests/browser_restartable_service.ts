@@ -11,8 +11,11 @@ import { FakeLiveServer, type FakeLiveServerOptions } from "./fake_live_server.t
 export interface RestartableService {
   fake: FakeLiveServer;
   baseUrl: string;
-  /** Shuts the service down (every session ends), waits `downMs`, starts it again. */
-  restart(downMs: number): Promise<void>;
+  /**
+   * Shuts the service down (every session ends), waits `downMs`, starts it again,
+   * with `env` over the first start's settings (e.g. `GOOGLE_API_KEY: ""`: no key).
+   */
+  restart(downMs: number, env?: Record<string, string>): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -35,11 +38,11 @@ export function startRestartableService(
   return {
     fake,
     baseUrl: `http://127.0.0.1:${port}`,
-    async restart(downMs) {
+    async restart(downMs, changes = {}) {
       await service?.shutdown();
       service = null;
       await new Promise((resolve) => setTimeout(resolve, downMs));
-      service = startService(env);
+      service = startService({ ...env, ...changes });
     },
     async [Symbol.asyncDispose]() {
       await service?.shutdown();

@@ -4,6 +4,7 @@
  * compact line of each call, its details, and the Allow/Deny flow.
  */
 import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
 import type { AgentCatalog } from "../agent/agent_catalog.ts";
 import { timeAndUnitsAgent } from "../agent/time_and_units_agent.ts";
 import { launchChromium, skipBrowserTests } from "./browser.ts";
@@ -71,7 +72,9 @@ Deno.test({
       assert.equal(await allowed.locator(".tool-status").textContent(), "Needs your OK");
       assert.match(await page.textContent("#announcer") ?? "", /wants to run delete_note/);
       await screenshotBothWidths(page, "tool-confirm");
-      await allowed.locator("button.tool-allow").click();
+      // By keyboard: focus stays on the call's line when the buttons go.
+      await allowed.locator("button.tool-allow").focus();
+      await page.keyboard.press("Enter");
       assert.deepEqual(await upstream.nextToolResponse(), [
         {
           id: "c2",
@@ -82,6 +85,11 @@ Deno.test({
       ]);
       await allowed.and(page.locator("[data-status=done]")).waitFor();
       assert.equal(await allowed.locator("button").count(), 0, "the buttons are gone");
+      assert.match(
+        await focusedToolLine(page) ?? "",
+        /^delete_note title: groceries/,
+        "focus lost",
+      );
 
       // Deny: the tool does not run and the model hears why.
       upstream.toolCall([{ id: "c3", name: "delete_note", args: { title: "taxes" } }]);
@@ -94,6 +102,7 @@ Deno.test({
         scheduling: "WHEN_IDLE",
       }]);
       await denied.and(page.locator("[data-status=error]")).waitFor();
+      assert.match(await focusedToolLine(page) ?? "", /taxes/, "focus was lost after Deny");
       assert.equal(await denied.locator(".tool-status").textContent(), "Failed");
       assert.match(await denied.locator(".tool-summary").textContent() ?? "", /declined/);
 
@@ -104,3 +113,15 @@ Deno.test({
     }
   },
 });
+
+/** The text of the tool line whose `<summary>` has focus, or null when focus is elsewhere. */
+function focusedToolLine(page: Page): Promise<string | null> {
+  return page.evaluate<string | null>(
+    `(() => {
+      const focused = document.activeElement;
+      if (focused?.tagName !== "SUMMARY" || !focused.closest(".tool-call")) return null;
+      return [focused.querySelector(".tool-name")?.textContent,
+        focused.querySelector(".tool-summary")?.textContent].join(" ");
+    })()`,
+  );
+}

@@ -7,8 +7,8 @@
  * what the pages missed, while the other sessions keep talking.
  */
 import assert from "node:assert/strict";
-import { createLogger } from "../server/logger.ts";
-import { RedisSessionStore } from "../server/redis_session_store.ts";
+import { createLogger } from "../server/observability/logger.ts";
+import { RedisSessionStore } from "../server/sessions/redis_session_store.ts";
 import { type FakeLiveConnection, FakeLiveServer } from "./fake_live_server.ts";
 import {
   deployedConfig,

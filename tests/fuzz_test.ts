@@ -78,17 +78,19 @@ Deno.test({
     let sent = 0;
     await fc.assert(
       fc.asyncProperty(request, async ({ method, path, headers, body }) => {
-        let response: Response;
+        let request: Request;
         try {
-          response = await fetch(h.baseUrl + path, {
+          request = new Request(h.baseUrl + path, {
             method,
             headers,
             body: method === "GET" || method === "HEAD" ? undefined : body,
             redirect: "manual",
           });
         } catch {
-          return; // the client itself refused to send it (e.g. a malformed URL)
+          return; // the client itself refuses to build it (e.g. a malformed URL)
         }
+        // Built, so sent: a failure now (a reset, a dropped connection) is the server's.
+        const response = await fetch(request);
         sent++;
         const type = response.headers.get("content-type") ?? "";
         if (type.startsWith("text/event-stream")) {

@@ -50,8 +50,21 @@ async function runMain(dotEnv: string, env: Record<string, string>) {
     }
   };
   const done = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  // A service that never listens (or dies first) fails the test with what it printed.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`main.ts did not listen within 30 s:\n${output.join("")}`));
+    }, 30_000);
+  });
+  const exited = child.status.then((status) => {
+    throw new Error(`main.ts exited (${status.code}) before listening:\n${output.join("")}`);
+  });
+  const listeningUrl = await Promise.race([url, late, exited]).finally(() => clearTimeout(timer));
+  exited.catch(() => {}); // once listening, a later exit is the stop's to report
   return {
-    url: await url,
+    url: listeningUrl,
     output: () => output.join(""),
     async stop() {
       child.kill("SIGTERM");

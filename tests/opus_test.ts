@@ -7,12 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { OpusCodec } from "../server/opus_codec.ts";
-import { frameOpusPackets, parseOpusFrames } from "../server/opus_framing.ts";
+import { OpusCodec } from "../server/audio/opus_codec.ts";
+import { frameOpusPackets, parseOpusFrames } from "../server/audio/opus_framing.ts";
 import { bestAlignment, envelope, samples, spokenWav, wavAt, wavAt16k } from "./browser_audio.ts";
 import { dominantHz, rms, tone } from "./pcm_tone.ts";
 import { fromBase64, toBase64 } from "./fake_live_server.ts";
-import { microphonePackets } from "./microphone_opus.ts";
+import { microphonePackets } from "../bench/microphone_opus.ts";
 import { type Harness, startHarness } from "./service_harness.ts";
 import { SseClient } from "./sse_client.ts";
 

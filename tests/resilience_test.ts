@@ -93,6 +93,7 @@ Deno.test("lasting trouble is told once as a non-fatal error, then the conversat
     error: "Reconnecting to Gemini: The connection to Gemini ended: The service is currently " +
       "unavailable.",
     fatal: false,
+    kind: "reconnecting",
   });
   const response = await h.send("flaky", text("queued"), { "X-Session-Token": token });
   assert.equal(response.status, 202, "accepted, not yet sent");

@@ -22,10 +22,26 @@ Deno.test("a public HOST without access control refuses to start, naming the fix
   );
 });
 
-Deno.test("a public HOST starts with ACCESS_TOKEN or with ALLOW_PUBLIC=1", async () => {
-  for (const env of [{ ACCESS_TOKEN: "a-long-shared-secret" }, { ALLOW_PUBLIC: "1" }]) {
+Deno.test("a public HOST starts with ACCESS_TOKEN or with ALLOW_PUBLIC=1, and serves as set", async () => {
+  const cases = [
+    { env: { ACCESS_TOKEN: "a-long-shared-secret" }, page: 302 },
+    { env: { ALLOW_PUBLIC: "1" }, page: 200 },
+  ];
+  for (const { env, page } of cases) {
     const service = startService({ HOST: "0.0.0.0", PORT: "0", LOG_LEVEL: "error", ...env });
-    await service.shutdown();
+    try {
+      assert.equal(service.server.addr.hostname, "0.0.0.0");
+      const base = `http://127.0.0.1:${service.server.addr.port}`;
+      const health = await fetch(`${base}/healthz`);
+      assert.equal(health.status, 200);
+      await health.body?.cancel();
+      // The token is asked for (a redirect to /login); without one the page is public.
+      const response = await fetch(`${base}/`, { redirect: "manual" });
+      assert.equal(response.status, page, JSON.stringify(env));
+      await response.body?.cancel();
+    } finally {
+      await service.shutdown();
+    }
   }
 });
 

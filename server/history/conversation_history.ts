@@ -1,4 +1,4 @@
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../observability/logger.ts";
 import { continuationContext } from "./continuation_context.ts";
 import { ConversationRecorder } from "./conversation_recorder.ts";
 import type { HistoryMetrics } from "./history_metrics.ts";
@@ -40,7 +40,7 @@ export class HistoryUnavailableError extends Error {
  *
  * @example
  * ```ts
- * import { createLogger } from "../logger.ts";
+ * import { createLogger } from "../observability/logger.ts";
  * import { SqliteHistoryStore } from "./sqlite_history_store.ts";
  * const history = new ConversationHistory({
  *   store: new SqliteHistoryStore(":memory:"),

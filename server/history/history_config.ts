@@ -1,4 +1,4 @@
-import { envInteger } from "../../agent/env_integer.ts";
+import { envInteger } from "../../config/env_integer.ts";
 
 /** Where conversation history is kept, read once at start-up. */
 export type HistoryConfig =

@@ -1,4 +1,4 @@
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../observability/logger.ts";
 import type { HistoryMetrics } from "./history_metrics.ts";
 import type { TurnBatch } from "./history_store.ts";
 
@@ -26,7 +26,7 @@ const MAX_BATCHES_PER_WRITE = 200;
  *
  * @example
  * ```ts
- * import { createLogger } from "../logger.ts";
+ * import { createLogger } from "../observability/logger.ts";
  * const writer = new HistoryWriter({ append: async () => {}, logger: createLogger("error") });
  * writer.write({ owner: "browser:abc", conversationId: "s1", turns: [] });
  * await writer.close(1000);

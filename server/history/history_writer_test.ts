@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createLogger } from "../logger.ts";
+import { createLogger } from "../observability/logger.ts";
 import type { HistoryMetrics } from "./history_metrics.ts";
 import type { TurnBatch } from "./history_store.ts";
 import { HistoryWriter } from "./history_writer.ts";

@@ -1,4 +1,4 @@
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../observability/logger.ts";
 import { ConversationHistory } from "./conversation_history.ts";
 import type { HistoryConfig } from "./history_config.ts";
 import type { HistoryMetrics } from "./history_metrics.ts";

@@ -4,7 +4,8 @@
  * decides what happens when.
  *
  * State for styling and tests lives on `<body>`: `data-state` (connecting,
- * open, reconnecting, error), `data-mode` (text, audio), `data-speaking`,
+ * open, reconnecting, error), `data-agent` (ok, reconnecting, unreachable,
+ * misconfigured: what the server said of Gemini), `data-mode` (text, audio), `data-speaking`,
  * `data-responding`, `data-codec` (pcm, opus: how the server sends the agent's voice,
  * and so how the microphone goes up). The player's counters are mirrored on `#speaking` as
  * `data-played-frames`, `data-buffered-frames`, `data-dropped-frames`,
@@ -69,7 +70,20 @@ let flushRequestedAt = 0;
 /** Context frame at which the player dropped its queue. */
 let flushFrame = 0;
 let connected = false;
-let fatalError = false;
+/**
+ * What the server said is wrong with Gemini. While it is `unreachable` or `misconfigured`
+ * nothing streams up (microphone, camera) until the agent answers or the page reconnects
+ * after losing the server (a restarted server may work); this page's own mode switch does
+ * not clear it. `reconnecting` ends with any new stream.
+ * @type {"reconnecting" | "unreachable" | "misconfigured" | null}
+ */
+let agentTrouble = null;
+/** The stream was lost (not reopened by this page): the server it reaches next may differ. */
+let streamLost = false;
+/** Trouble sentences already shown, so a mode switch or reconnect does not repeat them. */
+const troubleShown = new Set();
+/** Start Audio was clicked and voice is starting. */
+let audioStarting = false;
 /** Last upload error shown, so one failure is not repeated 20 times a second. */
 let lastUploadError = /** @type {string | null} */ (null);
 /** How the server said it sends the agent's voice (`event: session`). */
@@ -86,8 +100,13 @@ const voice = new VoiceSession({
   },
   upCodec: () => ({ codec: uploadCodec, bitrate: bitrateFromUrl(location.href) }),
   onUploadResult: (error) => {
-    if (error && error !== lastUploadError) view.error(`Audio not sent: ${error}`);
+    // Refusals while Gemini is down were said once already, by the error event.
+    if (error && error !== lastUploadError && !agentDown()) view.error(`Audio not sent: ${error}`);
     lastUploadError = error;
+  },
+  onProblem: (text, error, tell) => {
+    warn(text, error);
+    if (tell) view.error(`${text}.`);
   },
   onLevel: (level) => {
     levelMeter.value = level;
@@ -100,7 +119,7 @@ const voice = new VoiceSession({
 });
 
 // Camera and screen sharing: frames go up as image/jpeg, in text or voice mode.
-new VisionControls({
+const vision = new VisionControls({
   cameraButton: $("cameraButton"),
   screenButton: $("screenButton"),
   panel: $("visionPanel"),
@@ -124,7 +143,12 @@ new HistoryPanel({
 const stream = new EventStream(sessionId, {
   onState(state, retryInSeconds) {
     connected = state === "open";
-    if (state !== "open") fatalError = false;
+    if (state === "reconnecting") streamLost = true;
+    // The server says again at once if Gemini is still wrong.
+    if (state === "open" && (streamLost || agentTrouble === "reconnecting")) {
+      streamLost = false;
+      setAgentTrouble(null);
+    }
     body.dataset.state = state;
     if (state === "connecting") setStatus("Connecting…");
     if (state === "open") setStatus(modeStatus());
@@ -139,8 +163,10 @@ const stream = new EventStream(sessionId, {
   },
   onEvent(name, data) {
     log.add("in", name, data);
+    if (name !== "error" && name !== "session" && !data.interrupted) agentAnswered();
     handlers[name]?.(data);
   },
+  onProblem: warn,
 }, continuing ? { continue: continuing } : {});
 
 /** @type {Record<string, (data: any) => void>} */
@@ -167,15 +193,17 @@ const handlers = {
       noteFirstReply();
       try {
         voice.play(base64ToBytes(data.data));
-      } catch {
+      } catch (error) {
         // Corrupt audio is skipped; the rest of the answer still plays.
+        warn("skipped a corrupt audio/pcm chunk", error);
       }
     } else if (data.mime_type === "audio/opus" && typeof data.data === "string") {
       noteFirstReply();
       try {
         voice.playOpus(base64ToBytes(data.data));
-      } catch {
+      } catch (error) {
         // As for PCM: a corrupt chunk is skipped.
+        warn("skipped a corrupt audio/opus chunk", error);
       }
     }
     updateControls();
@@ -205,13 +233,27 @@ const handlers = {
     const text = typeof data.error === "string" && data.error
       ? data.error
       : "The server reported an error.";
-    if (data.fatal) {
-      fatalError = true;
-      body.dataset.state = "error";
-      setStatus(text);
-      view.error(`${text} Nothing can be sent until this is fixed.`);
-    } else {
+    // The low-level `detail` stays in the event log, which shows the whole event.
+    const trouble = data.fatal
+      ? "misconfigured"
+      : data.kind === "reconnecting" || data.kind === "unreachable"
+      ? data.kind
+      : null;
+    // Retrying again after giving up: still down until the agent answers.
+    if (trouble && !(trouble === "reconnecting" && agentDown())) setAgentTrouble(trouble);
+    if (trouble === "misconfigured" && connected) body.dataset.state = "error";
+    if (!trouble) {
       view.error(text);
+    } else if (!troubleShown.has(text)) {
+      // Said once: the server repeats it on each new stream (mode switch, reconnect).
+      troubleShown.add(text);
+      view.error(
+        trouble === "misconfigured"
+          ? `${text} Nothing can be sent until then; this page reconnects by itself.`
+          : trouble === "unreachable"
+          ? `${text}. Sending a message tries again.`
+          : text,
+      );
     }
     awaitingReply = false;
     updateControls();
@@ -305,7 +347,8 @@ document.addEventListener("keydown", (event) => {
 });
 
 audioButton.addEventListener("click", async () => {
-  audioButton.disabled = true;
+  audioStarting = true;
+  updateControls();
   try {
     if (voice.active) {
       voice.stop();
@@ -320,8 +363,11 @@ audioButton.addEventListener("click", async () => {
       error instanceof VoiceError ? error.message : `Voice could not start: ${error}`,
     );
   } finally {
-    audioButton.disabled = false;
+    audioStarting = false;
+    updateControls();
   }
+  // Gemini went down while the microphone was starting.
+  if (agentDown()) stopUploads();
 });
 
 muteButton.addEventListener("click", () => {
@@ -347,7 +393,10 @@ function setMode(mode) {
 }
 
 function updateControls() {
-  sendButton.disabled = !connected || fatalError;
+  sendButton.disabled = !connected || agentTrouble === "misconfigured";
+  // Stop Audio always works; Start Audio, Camera and Share wait for Gemini to be usable.
+  audioButton.disabled = audioStarting || (!voice.active && agentDown());
+  vision.setAvailable(!agentDown());
   const responding = awaitingReply || view.agentTurnOpen || agentPlaying;
   body.dataset.responding = String(responding);
   stopButton.disabled = !responding;
@@ -360,7 +409,49 @@ function setStatus(text) {
 }
 
 function modeStatus() {
+  if (agentTrouble === "misconfigured") return "Gemini is not set up on the server: see below.";
+  if (agentTrouble === "unreachable") return "Cannot reach Gemini.";
+  if (agentTrouble === "reconnecting") return "Connected; reconnecting to Gemini…";
   return body.dataset.mode === "audio" ? "Connected: voice. Speak, or type." : "Connected: text.";
+}
+
+/** True while nothing should stream up: Gemini cannot be reached, or is misconfigured. */
+function agentDown() {
+  return agentTrouble === "unreachable" || agentTrouble === "misconfigured";
+}
+
+/** @param {typeof agentTrouble} trouble */
+function setAgentTrouble(trouble) {
+  agentTrouble = trouble;
+  body.dataset.agent = trouble ?? "ok";
+  if (connected) setStatus(modeStatus());
+  if (agentDown()) stopUploads();
+  updateControls();
+}
+
+/** The agent answered: Gemini works, and a later trouble is worth telling again. */
+function agentAnswered() {
+  troubleShown.clear();
+  if (agentTrouble) setAgentTrouble(null);
+}
+
+/** Stops the microphone and the camera or screen, back to text: nothing would take them. */
+function stopUploads() {
+  vision.stop();
+  if (!voice.active || audioStarting) return;
+  voice.stop();
+  setMode("text");
+}
+
+/**
+ * A problem the person need not act on, kept in the event log and the console.
+ * @param {string} text
+ * @param {unknown} [error]
+ */
+function warn(text, error) {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : error;
+  log.add("info", text, detail);
+  console.warn(`${text}:`, error);
 }
 
 function chunkMsFromUrl() {

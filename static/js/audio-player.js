@@ -85,12 +85,6 @@ export class AgentVoicePlayer {
     this.#route();
   }
 
-  /** Resumes the element and context; call from a user gesture. */
-  resume() {
-    if (!this.#headphones) this.#element.play().catch(() => {});
-    return this.#context.resume();
-  }
-
   #route() {
     if (!this.#node) return;
     this.#node.disconnect();
@@ -99,7 +93,8 @@ export class AgentVoicePlayer {
       this.#node.connect(this.#context.destination);
     } else {
       this.#node.connect(this.#streamDestination);
-      // A rejected play() (no gesture yet) is retried by resume().
+      // Reached from the page's clicks (Start Audio, the headphones switch),
+      // where play() is allowed; nothing retries a refusal.
       this.#element.play().catch(() => {});
     }
   }

@@ -27,6 +27,8 @@ const MAX_DELAY_MS = 15000;
  *   (`message`, `session`, `transcript`, `sources`, `usage`, `tool` or `error`)
  * @property {(state: StreamState, retryInSeconds?: number) => void} onState
  *   connection changes, and each second of a reconnect countdown
+ * @property {(text: string, detail: unknown) => void} onProblem an event that was
+ *   dropped (its data is not a JSON object), for the log
  */
 
 /** One session's event stream. */
@@ -131,10 +133,24 @@ export class EventStream {
     let data;
     try {
       data = JSON.parse(message.data);
-    } catch {
-      return;
+    } catch (error) {
+      return this.#dropped(name, message.data, error);
     }
     if (data && typeof data === "object") this.#handlers.onEvent(name, data);
+    else this.#dropped(name, message.data, "not a JSON object");
+  }
+
+  /**
+   * @param {string} name
+   * @param {unknown} raw
+   * @param {unknown} why
+   */
+  #dropped(name, raw, why) {
+    const text = typeof raw === "string" ? raw : String(raw);
+    this.#handlers.onProblem(`dropped a ${name} event: its data is not a JSON object`, {
+      data: text.length > 200 ? `${text.slice(0, 200)}…` : text,
+      error: why instanceof Error ? why.message : String(why),
+    });
   }
 
   #scheduleReconnect() {

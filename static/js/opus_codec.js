@@ -86,6 +86,8 @@ export class OpusMicrophoneEncoder {
   /**
    * @param {(framed: Uint8Array, packets: number) => void} onPackets
    * @param {number} bitrate bits per second
+   * @param {(error: unknown) => void} [onError] the encoder failed and closed: nothing more
+   *   comes out, so the caller must send the microphone another way
    *
    * @example
    * ```js
@@ -93,7 +95,7 @@ export class OpusMicrophoneEncoder {
    * e.encode(new Uint8Array(1600)); // 50 ms of 16 kHz 16-bit PCM
    * ```
    */
-  constructor(onPackets, bitrate) {
+  constructor(onPackets, bitrate, onError = () => {}) {
     this.#onPackets = onPackets;
     this.#encoder = new AudioEncoder({
       output: (chunk) => {
@@ -104,7 +106,7 @@ export class OpusMicrophoneEncoder {
         this.#pending.push(packet);
         this.#timer ??= setTimeout(() => this.#handOver(), 0);
       },
-      error: () => {},
+      error: onError,
     });
     this.#encoder.configure(encoderConfig(bitrate));
   }
@@ -152,9 +154,11 @@ export class OpusVoiceDecoder {
   #resamplerRate = 0;
   #timestamp = 0;
   #onPcm;
+  #onError;
 
   /**
    * @param {(pcm: Uint8Array) => void} onPcm receives 24 kHz 16-bit LE PCM
+   * @param {(error: unknown) => void} [onError] a packet did not decode (it is skipped)
    *
    * @example
    * ```js
@@ -162,8 +166,9 @@ export class OpusVoiceDecoder {
    * d.decode(framedBytes);
    * ```
    */
-  constructor(onPcm) {
+  constructor(onPcm, onError = () => {}) {
     this.#onPcm = onPcm;
+    this.#onError = onError;
   }
 
   /**
@@ -201,7 +206,9 @@ export class OpusVoiceDecoder {
         data.close();
       },
       // A corrupt packet closes the decoder; the next event makes a new one.
-      error: () => {},
+      error: (error) => {
+        if (decoder === this.#decoder) this.#onError(error);
+      },
     });
     decoder.configure(DECODER_CONFIG);
     this.#decoder = decoder;

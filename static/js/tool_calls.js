@@ -30,6 +30,7 @@ const SUMMARY_CHARS = 80;
  *
  * @typedef {object} ToolLine
  * @property {HTMLElement} root
+ * @property {HTMLElement} head the `<summary>`: where focus goes when the buttons go
  * @property {HTMLElement} status
  * @property {HTMLElement} summary
  * @property {HTMLPreElement} args
@@ -81,9 +82,12 @@ export class ToolCallsView {
     }
     if (status === "awaiting_confirmation") {
       if (!line.confirm) this.#askUser(data.id, data.name, line);
-    } else {
-      line.confirm?.remove();
+    } else if (line.confirm) {
+      // Focus inside the buttons would fall to <body>: keep it on this call's line.
+      const focused = line.confirm.contains(document.activeElement);
+      line.confirm.remove();
       line.confirm = null;
+      if (focused) line.head.focus();
     }
   }
 
@@ -127,6 +131,7 @@ export class ToolCallsView {
     root.append(details);
     return {
       root,
+      head,
       status,
       summary,
       args: argsPre,
@@ -167,7 +172,11 @@ export class ToolCallsView {
 
     /** @param {boolean} approved */
     const answer = async (approved) => {
+      const clicked = approved ? allow : deny;
+      // A disabled or removed button drops focus to <body>; the line keeps it instead.
+      const focused = group.contains(document.activeElement);
       allow.disabled = deny.disabled = true;
+      if (focused) line.head.focus();
       problem.textContent = "";
       const result = await this.#options.confirm(id, approved);
       if (result.ok) {
@@ -183,6 +192,7 @@ export class ToolCallsView {
       }
       problem.textContent = `Answer not sent: ${result.error}`;
       allow.disabled = deny.disabled = false;
+      if (focused && document.activeElement === line.head) clicked.focus();
     };
     allow.addEventListener("click", () => void answer(true));
     deny.addEventListener("click", () => void answer(false));

@@ -47,6 +47,8 @@ export class VisionControls {
   /** @type {FrameCapture | null} */
   #capture = null;
   #opening = false;
+  /** False while nothing would take the pictures (Gemini down): both toggles are disabled. */
+  #available = true;
   /** Last upload error shown, so one failure is not repeated every second. */
   #lastError = /** @type {string | null} */ (null);
 
@@ -71,14 +73,15 @@ export class VisionControls {
    * @param {VisionSource} source
    */
   async toggle(source) {
-    if (this.#opening) return;
+    if (this.#opening || !this.#available) return;
     if (this.#source === source) return this.stop();
     this.#opening = true;
     this.#render();
     try {
       const stream = await open(source);
       this.stop();
-      this.#begin(source, stream);
+      if (this.#available) this.#begin(source, stream);
+      else for (const track of stream.getTracks()) track.stop();
     } catch (error) {
       this.#options.onError(
         error instanceof VisionError ? error.message : failureMessage(source, error),
@@ -87,6 +90,17 @@ export class VisionControls {
       this.#opening = false;
       this.#render();
     }
+  }
+
+  /**
+   * Enables or disables both toggles; disabling stops what is shared.
+   * @param {boolean} available
+   */
+  setAvailable(available) {
+    if (available === this.#available) return;
+    this.#available = available;
+    if (available) this.#render();
+    else this.stop();
   }
 
   /** Stops the tracks, the uploads and the preview. Safe to call twice. */
@@ -147,7 +161,7 @@ export class VisionControls {
     const { cameraButton, screenButton, panel, fps } = this.#options;
     cameraButton.setAttribute("aria-pressed", String(this.#source === "camera"));
     screenButton.setAttribute("aria-pressed", String(this.#source === "screen"));
-    cameraButton.disabled = screenButton.disabled = this.#opening;
+    cameraButton.disabled = screenButton.disabled = this.#opening || !this.#available;
     document.body.dataset.vision = this.#source ?? "off";
     panel.hidden = this.#source === null;
     const times = fps === 1 ? "once" : fps === 2 ? "twice" : `${fps} times`;

@@ -33,6 +33,9 @@ export class VoiceError extends Error {
  * @property {() => { codec: "pcm" | "opus", bitrate: number }} upCodec how to
  *   upload the microphone, asked at each start: Opus once the server agreed
  * @property {(error: string | null) => void} onUploadResult
+ * @property {(text: string, error: unknown, tell: boolean) => void} onProblem something
+ *   went wrong that voice worked around: a corrupt packet was skipped, or (`tell`: the
+ *   person may notice) Opus failed and the microphone goes up as PCM instead
  * @property {(level: number) => void} onLevel input level per chunk, 0–1
  * @property {(message: any) => void} onPlayer the player worklet's reports
  */
@@ -53,7 +56,11 @@ export class VoiceSession {
   /** @type {OpusMicrophoneEncoder | null} */
   #opus = null;
   /** The agent's voice when it comes as Opus. */
-  #voiceDecoder = new OpusVoiceDecoder((pcm) => this.play(pcm));
+  #voiceDecoder = new OpusVoiceDecoder(
+    (pcm) => this.play(pcm),
+    (error) =>
+      this.#options.onProblem("The agent's voice: an Opus packet did not decode", error, false),
+  );
   /** The upload queue, exposed for its counters. */
   uploads;
 
@@ -88,19 +95,20 @@ export class VoiceSession {
       throw new VoiceError(`Audio could not start: ${describe(error)}`);
     }
     const { codec, bitrate } = this.#options.upCodec();
-    this.uploads = codec === "opus" ? this.#opusUploads() : this.#pcmUploads();
-    const uploads = this.uploads;
-    const opus = codec === "opus"
-      ? new OpusMicrophoneEncoder((framed) => uploads.push(framed), bitrate)
-      : null;
-    this.#opus = opus;
+    this.uploads = this.#pcmUploads();
+    if (codec === "opus") this.#startOpus(bitrate);
     try {
       this.#capture = await startMicrophoneCapture(context, {
         chunkMs: this.#options.chunkMs,
         onChunk: (pcm, level) => {
           this.#options.onLevel(this.#muted ? 0 : level);
-          if (opus) opus.encode(new Uint8Array(pcm));
-          else uploads.push(new Uint8Array(pcm));
+          const chunk = new Uint8Array(pcm);
+          try {
+            if (this.#opus) return this.#opus.encode(chunk);
+          } catch (error) {
+            this.#opusFailed(this.#opus, error);
+          }
+          this.uploads.push(chunk);
         },
       });
     } catch (error) {
@@ -147,6 +155,39 @@ export class VoiceSession {
   flush() {
     this.#voiceDecoder.reset();
     this.#player?.flush();
+  }
+
+  /** @param {number} bitrate */
+  #startOpus(bitrate) {
+    const uploads = this.uploads = this.#opusUploads();
+    try {
+      const opus = new OpusMicrophoneEncoder(
+        (framed) => uploads.push(framed),
+        bitrate,
+        (error) => this.#opusFailed(opus, error),
+      );
+      this.#opus = opus;
+    } catch (error) {
+      this.#opusFailed(null, error);
+    }
+  }
+
+  /**
+   * The microphone goes on as PCM when its Opus encoder fails, rather than stop unheard.
+   * @param {OpusMicrophoneEncoder | null} opus the encoder that failed
+   * @param {unknown} error
+   */
+  #opusFailed(opus, error) {
+    if (opus !== this.#opus) return;
+    this.#opus?.close();
+    this.#opus = null;
+    this.uploads.clear();
+    this.uploads = this.#pcmUploads();
+    this.#options.onProblem(
+      "The microphone's Opus encoder failed; the microphone now goes up as PCM",
+      error,
+      true,
+    );
   }
 
   #pcmUploads() {
