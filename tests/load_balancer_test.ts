@@ -157,7 +157,9 @@ Deno.test({
           assert.ok(requests.length >= 1, `requests of ${page.id} missing from the access log`);
           for (const request of requests) {
             assert.deepEqual(request.upstreams, [`127.0.0.1:${ports[owner.get(page.id)!]}`]);
-            assert.equal(request.status, "200");
+            // A POST that beat its session's Live connection is queued: 202.
+            const ok = request.uri.startsWith("/send/") ? ["200", "202"] : ["200"];
+            assert.ok(ok.includes(request.status), `${request.uri} → ${request.status}`);
           }
         }
       },
