@@ -130,3 +130,16 @@ export function pitchHz(x: ArrayLike<number>, rate: number): number {
   }
   return crossings < 2 ? 0 : (crossings - 1) * rate / (last - first);
 }
+
+/**
+ * `pitchHz` over windows of `window` samples, the median of them: a dropout
+ * in a captured stream spoils one window, not the figure.
+ */
+export function medianPitchHz(x: ArrayLike<number>, rate: number, window = 2048): number {
+  const pitches: number[] = [];
+  for (let at = 0; at + window <= x.length; at += window) {
+    pitches.push(pitchHz(Array.prototype.slice.call(x, at, at + window), rate));
+  }
+  pitches.sort((a, b) => a - b);
+  return pitches[pitches.length >> 1] ?? 0;
+}

@@ -10,6 +10,7 @@ import { openChromiumPage } from "./chromium_driver.ts";
 import { ClientPage } from "./client_page.ts";
 import { openFirefoxPage, skipFirefoxTests } from "./firefox_driver.ts";
 import type { EngineName, OpenOptions } from "./page_driver.ts";
+import { openWebKitPage, skipWebKitTests } from "./webkit_driver.ts";
 
 /** How a test wants the page opened. */
 export interface EngineOpenOptions extends OpenOptions {
@@ -28,11 +29,11 @@ export interface Engine {
    * What its fake microphone sends: the WAV given (`"file"`), or Firefox's
    * fixed tone (`"tone"`, near 1 kHz).
    */
-  microphone: "file" | "tone";
+  microphone: "file" | "tone" | "mock";
   open(baseUrl: string, options?: EngineOpenOptions): Promise<ClientPage>;
 }
 
-/** Chromium and Firefox. */
+/** Chromium, Firefox and WebKit. */
 export const ENGINES: Engine[] = [
   {
     name: "Chromium",
@@ -54,5 +55,12 @@ export const ENGINES: Engine[] = [
             : {},
         }),
       ),
+  },
+  {
+    name: "WebKit",
+    ignore: skipWebKitTests(),
+    microphone: "mock",
+    open: async (baseUrl, { denyMicrophone: _, audioFile: __, ...options } = {}) =>
+      new ClientPage(await openWebKitPage(baseUrl, options)),
   },
 ];

@@ -141,13 +141,19 @@ export class ClientPage implements AsyncDisposable {
    * context's rate and the samples heard.
    */
   async listen(ms: number): Promise<{ rate: number; samples: number[] }> {
+    // WebKit starts an AudioContext only in a click: the listener starts on one.
+    await this.evaluate(`void (window.__listening = new Promise((resolve) =>
+      document.addEventListener("click", () => {
+        const context = new AudioContext();
+        const analyser = context.createAnalyser();
+        analyser.fftSize = 32768;
+        const stream = document.getElementById("agentAudio").srcObject;
+        context.createMediaStreamSource(stream).connect(analyser);
+        resolve(context.resume().then(() => ({ context, analyser })));
+      }, { once: true })))`);
+    await this.click("#status");
     return await this.evaluate(`(async () => {
-      const context = new AudioContext();
-      const analyser = context.createAnalyser();
-      analyser.fftSize = 32768;
-      const stream = document.getElementById("agentAudio").srcObject;
-      context.createMediaStreamSource(stream).connect(analyser);
-      await context.resume();
+      const { context, analyser } = await window.__listening;
       await new Promise((resolve) => setTimeout(resolve, ${ms}));
       const samples = new Float32Array(analyser.fftSize);
       analyser.getFloatTimeDomainData(samples);

@@ -2,7 +2,8 @@
  * What an engine's fake microphone plays, and how to tell that the audio
  * the fake Live API received is that: Chromium plays a spoken sentence from
  * a WAV (its energy envelope must match), Firefox a steady tone (its pitch
- * must survive the device rate → 16 kHz conversion).
+ * must survive the device rate → 16 kHz conversion), WebKit's mock device a
+ * hum with a beep each second (the hum's pitch and the beeps' period).
  *
  * @module
  */
@@ -12,6 +13,8 @@ import type { Engine } from "./browser_engines.ts";
 
 /** Firefox's fake microphone tone, in Hz. */
 export const FIREFOX_TONE_HZ = 1000;
+/** The hum of WebKit's mock microphone, in Hz; a louder beep comes every second. */
+export const WEBKIT_HUM_HZ = 150;
 
 /** An engine's fake microphone for one test. */
 export interface FakeMicrophone extends AsyncDisposable {
@@ -31,6 +34,7 @@ export interface FakeMicrophone extends AsyncDisposable {
  */
 export async function fakeMicrophone(engine: Engine): Promise<FakeMicrophone | undefined> {
   if (engine.microphone === "tone") return toneMicrophone();
+  if (engine.microphone === "mock") return mockMicrophone();
   const wav = await spokenWav("What is the weather in Paris today? Tell me about the museums.");
   if (!wav) return undefined;
   const source = await wavAt16k(wav);
@@ -73,6 +77,36 @@ function toneMicrophone(): FakeMicrophone {
       );
       assert.ok(rms(steady) > 0.01, `RMS ${rms(steady).toFixed(4)}: silence`);
       assert.ok(Math.abs(hz - FIREFOX_TONE_HZ) < 3, `the tone arrived at ${hz.toFixed(2)} Hz`);
+      return Promise.resolve();
+    },
+    [Symbol.asyncDispose]: () => Promise.resolve(),
+  };
+}
+
+function mockMicrophone(): FakeMicrophone {
+  return {
+    seconds: 4,
+    matches: `the ${WEBKIT_HUM_HZ} Hz hum stays ${WEBKIT_HUM_HZ} Hz, the beeps stay 1 s apart`,
+    check(heard, label) {
+      // 100 ms frames: the quiet ones are the hum alone, the loud ones the beeps.
+      const frames = Array.from(
+        { length: Math.floor(heard.length / 1600) },
+        (_, i) => heard.subarray(i * 1600, (i + 1) * 1600),
+      );
+      const levels = frames.map(rms);
+      const hum = frames.filter((_, i) => levels[i] > 0.03 && levels[i] < 0.1)
+        .map((frame) => pitchHz(frame, 16000)).sort((a, b) => a - b);
+      const hz = hum[hum.length >> 1];
+      const beeps = levels.flatMap((level, i) => level > 0.1 && !(levels[i - 1] > 0.1) ? [i] : []);
+      const periods = beeps.slice(1).map((at, i) => (at - beeps[i]) * 100);
+      console.log(
+        `${label}: hum at ${hz?.toFixed(2)} Hz (source ${WEBKIT_HUM_HZ} Hz), ` +
+          `beeps ${periods.join(", ")} ms apart`,
+      );
+      assert.ok(hum.length >= 10, `${hum.length} frames of hum`);
+      assert.ok(Math.abs(hz - WEBKIT_HUM_HZ) < 1, `the hum arrived at ${hz.toFixed(2)} Hz`);
+      assert.ok(periods.length >= 2, `${beeps.length} beeps`);
+      for (const period of periods) assert.ok(Math.abs(period - 1000) <= 100, `${period} ms`);
       return Promise.resolve();
     },
     [Symbol.asyncDispose]: () => Promise.resolve(),
