@@ -97,7 +97,15 @@ function mockMicrophone(): FakeMicrophone {
       const hum = frames.filter((_, i) => levels[i] > 0.03 && levels[i] < 0.1)
         .map((frame) => pitchHz(frame, 16000)).sort((a, b) => a - b);
       const hz = hum[hum.length >> 1];
-      const beeps = levels.flatMap((level, i) => level > 0.1 && !(levels[i - 1] > 0.1) ? [i] : []);
+      // A beep's loud frames can be split by a quieter one: a new beep starts
+      // only half a second after the last loud frame.
+      const beeps: number[] = [];
+      let lastLoud = -Infinity;
+      levels.forEach((level, i) => {
+        if (level <= 0.1) return;
+        if (i - lastLoud > 5) beeps.push(i);
+        lastLoud = i;
+      });
       const periods = beeps.slice(1).map((at, i) => (at - beeps[i]) * 100);
       console.log(
         `${label}: hum at ${hz?.toFixed(2)} Hz (source ${WEBKIT_HUM_HZ} Hz), ` +
