@@ -83,8 +83,10 @@ export async function openFirefoxPage(
     await page.setRequestInterception(true);
     page.on("request", withCsp);
     await page.goto(url);
-    page.off("request", withCsp);
+    // In this order: a request paused before interception ends (the event
+    // stream opens around the load event) is still let through.
     await page.setRequestInterception(false);
+    page.off("request", withCsp);
     return {
       engine: "Firefox",
       problems,
