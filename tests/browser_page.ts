@@ -92,3 +92,15 @@ export async function waitUntil(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * Clicks Start Audio once the stream is open and waits until the page is in
+ * voice mode (on `codec`, when given), for the Chromium-only tests that hold a
+ * playwright `Page`; the engine-neutral steps are `ClientPage`'s.
+ */
+export async function startVoice(page: Page, codec?: "pcm" | "opus"): Promise<void> {
+  const onCodec = codec ? `[data-codec=${codec}]` : "";
+  await page.waitForSelector(`body[data-state=open]${onCodec}`);
+  await page.click("#startAudioButton");
+  await page.waitForSelector(`body[data-mode=audio][data-state=open]${onCodec}`);
+}
