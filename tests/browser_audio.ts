@@ -112,3 +112,34 @@ export function sine24k(hz: number, seconds: number, amplitude = 0.3): Uint8Arra
   }
   return new Uint8Array(x.buffer);
 }
+
+/**
+ * The frequency of a steady tone, from its upward zero crossings, each placed
+ * between samples by linear interpolation: precise to a fraction of a hertz
+ * over a second of signal.
+ */
+export function pitchHz(x: ArrayLike<number>, rate: number): number {
+  let first = -1, last = -1, crossings = 0;
+  for (let i = 1; i < x.length; i++) {
+    if (x[i - 1] < 0 && x[i] >= 0) {
+      const at = i - 1 + x[i - 1] / (x[i - 1] - x[i]);
+      if (first < 0) first = at;
+      last = at;
+      crossings++;
+    }
+  }
+  return crossings < 2 ? 0 : (crossings - 1) * rate / (last - first);
+}
+
+/**
+ * `pitchHz` over windows of `window` samples, the median of them: a dropout
+ * in a captured stream spoils one window, not the figure.
+ */
+export function medianPitchHz(x: ArrayLike<number>, rate: number, window = 2048): number {
+  const pitches: number[] = [];
+  for (let at = 0; at + window <= x.length; at += window) {
+    pitches.push(pitchHz(Array.prototype.slice.call(x, at, at + window), rate));
+  }
+  pitches.sort((a, b) => a - b);
+  return pitches[pitches.length >> 1] ?? 0;
+}

@@ -1,7 +1,8 @@
 /**
- * Opens the client in a Chromium page the way a strict deployment serves it:
+ * Opens the client in a Chromium page (playwright) the way a strict deployment serves it:
  * under `Content-Security-Policy: default-src 'self'`, collecting every
  * console error, page error and CSP violation so tests can assert none.
+ * Tests that run in every engine use `client_page.ts` instead.
  *
  * @module
  */
@@ -92,14 +93,10 @@ export async function waitUntil(
   }
 }
 
-/** Reads a numeric `data-*` attribute of `#speaking` (the player's counters). */
-export async function playerCounter(page: Page, name: string): Promise<number> {
-  return Number(await page.getAttribute("#speaking", `data-${name}`) ?? NaN);
-}
-
 /**
  * Clicks Start Audio once the stream is open and waits until the page is in
- * voice mode, with the stream reopened (and, when given, on that codec).
+ * voice mode (on `codec`, when given), for the Chromium-only tests that hold a
+ * playwright `Page`; the engine-neutral steps are `ClientPage`'s.
  */
 export async function startVoice(page: Page, codec?: "pcm" | "opus"): Promise<void> {
   const onCodec = codec ? `[data-codec=${codec}]` : "";

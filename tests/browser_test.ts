@@ -1,32 +1,24 @@
 /**
- * The web client in a real browser (Debian's Chromium via playwright-core),
- * against the real service and the fake Live API, under a strict CSP.
+ * The web client in real browsers (Chromium via playwright-core, Firefox via
+ * puppeteer-core, WebKit via WebKitWebDriver), against the real service and the fake Live API, under a
+ * strict CSP. Each test runs its one set of steps in every engine.
  * Screenshots land in test-results/; measured numbers are printed.
  */
 import assert from "node:assert/strict";
 import { launchChromium, skipBrowserTests } from "./browser.ts";
-import {
-  bestAlignment,
-  envelope,
-  rms,
-  samples,
-  sine24k,
-  spokenWav,
-  wavAt16k,
-} from "./browser_audio.ts";
-import {
-  openClient,
-  playerCounter,
-  screenshotBothWidths,
-  startVoice,
-  waitUntil,
-} from "./browser_page.ts";
+import { medianPitchHz, pitchHz, rms, samples, sine24k } from "./browser_audio.ts";
+import { type Engine, ENGINES } from "./browser_engines.ts";
+import { openClient, waitUntil } from "./browser_page.ts";
 import { startRestartableService } from "./browser_restartable_service.ts";
+import { fakeMicrophone } from "./fake_microphone.ts";
 import { type FakeLiveConnection, fromBase64 } from "./fake_live_server.ts";
 import { startHarness } from "./service_harness.ts";
 
-const ignore = skipBrowserTests();
-const browserTest = { ignore, sanitizeResources: false, sanitizeOps: false };
+const browserTest = (engine: Engine) => ({
+  ignore: engine.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+});
 
 /** The fake agent answers each typed question in streamed markdown, with sources. */
 async function answerQuestions(upstream: FakeLiveConnection): Promise<void> {
@@ -45,70 +37,62 @@ async function answerQuestions(upstream: FakeLiveConnection): Promise<void> {
   }
 }
 
-Deno.test({
-  name:
-    "in a real browser, a typed question shows the streamed answer as markdown with its sources",
-  ...browserTest,
-  async fn() {
-    await using h = startHarness({}, { onSession: (c) => void answerQuestions(c) });
-    const browser = await launchChromium();
-    try {
-      const { page, problems } = await openClient(browser, h.baseUrl);
-      await page.waitForSelector("body[data-state=open]");
-      await page.waitForSelector("#sendButton:not([disabled])");
+for (const engine of ENGINES) {
+  Deno.test({
+    name:
+      `in ${engine.name}, a typed question shows the streamed answer as markdown with its sources`,
+    ...browserTest(engine),
+    async fn() {
+      await using h = startHarness({}, { onSession: (c) => void answerQuestions(c) });
+      await using page = await engine.open(h.baseUrl);
+      await page.waitFor("body[data-state=open]");
+      await page.waitFor("#sendButton:not([disabled])");
 
       // Keyboard only: focus the box, type, press Enter.
       await page.focus("#message");
-      await page.keyboard.type("What is Deno?");
-      await page.keyboard.press("Enter");
+      await page.type("What is Deno?");
+      await page.press("Enter");
 
-      const agent = page.locator("#messages .turn.agent").last();
-      await agent.locator(".sources a").waitFor();
+      const agent = "#messages .turn.agent";
+      await page.waitFor(`${agent} .sources a`);
       assert.equal(
-        await agent.locator(".bubble p").first().textContent(),
+        (await page.texts(`${agent} .bubble p`))[0],
         "You asked: What is Deno?. Here is the answer.",
       );
-      assert.equal(await agent.locator(".bubble li strong").textContent(), "Deno");
-      assert.equal(await agent.locator(".bubble li code").textContent(), "TypeScript");
-      const manual = agent.locator(".bubble a");
-      assert.equal(await manual.count(), 1, "the javascript: link is not a link");
-      assert.equal(await manual.getAttribute("href"), "https://docs.deno.com/");
-      assert.equal(await manual.getAttribute("rel"), "noopener noreferrer");
-      assert.equal(await manual.getAttribute("target"), "_blank");
-      assert.match(
-        await agent.locator(".bubble").textContent() ?? "",
-        /\[this\]\(javascript:alert\(1\)\)/,
-      );
+      assert.equal(await page.text(`${agent} .bubble li strong`), "Deno");
+      assert.equal(await page.text(`${agent} .bubble li code`), "TypeScript");
+      const manual = `${agent} .bubble a`;
+      assert.equal(await page.count(manual), 1, "the javascript: link is not a link");
+      assert.equal(await page.attribute(manual, "href"), "https://docs.deno.com/");
+      assert.equal(await page.attribute(manual, "rel"), "noopener noreferrer");
+      assert.equal(await page.attribute(manual, "target"), "_blank");
+      assert.match(await page.text(`${agent} .bubble`), /\[this\]\(javascript:alert\(1\)\)/);
 
-      const user = page.locator("#messages .turn.user").last();
-      assert.equal(await user.textContent(), "What is Deno?");
-      const source = agent.locator(".sources a");
-      assert.equal(await source.getAttribute("href"), "https://example.org/page");
-      assert.equal(await source.getAttribute("rel"), "noopener noreferrer");
-      assert.equal(await source.getAttribute("target"), "_blank");
-      assert.match(
-        await agent.locator(".meta.latency").textContent() ?? "",
-        /first reply after \d+ ms/,
-      );
-      assert.equal(await page.inputValue("#message"), "");
-      assert.match(await page.textContent("#announcer") ?? "", /^Agent: You asked/);
+      assert.equal(await page.text("#messages .turn.user"), "What is Deno?");
+      const source = `${agent} .sources a`;
+      assert.equal(await page.attribute(source, "href"), "https://example.org/page");
+      assert.equal(await page.attribute(source, "rel"), "noopener noreferrer");
+      assert.equal(await page.attribute(source, "target"), "_blank");
+      assert.match(await page.text(`${agent} .meta.latency`), /first reply after \d+ ms/);
+      assert.equal(await page.value("#message"), "");
+      assert.match(await page.text("#announcer"), /^Agent: You asked/);
 
       // The event log opens from the keyboard and lists what happened.
       await page.focus("#eventLogPanel summary");
-      await page.keyboard.press("Enter");
-      assert.match(await page.textContent("#eventLog") ?? "", /sources/);
+      await page.press("Enter");
+      assert.match(await page.text("#eventLog"), /sources/);
 
-      await screenshotBothWidths(page, "text");
-      assert.deepEqual(problems, []);
-    } finally {
-      await browser.close();
-    }
-  },
-});
+      await page.screenshotBothWidths("text");
+      assert.deepEqual(page.problems, []);
+    },
+  });
+}
 
 Deno.test({
-  name: "in a real browser, a failed send keeps the typed text and explains why",
-  ...browserTest,
+  name: "in Chromium, a failed send keeps the typed text and explains why",
+  ignore: skipBrowserTests(),
+  sanitizeResources: false,
+  sanitizeOps: false,
   async fn() {
     await using h = startHarness();
     const browser = await launchChromium();
@@ -134,34 +118,28 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name:
-    "in a real browser, voice streams the spoken question at real-time rate as 16 kHz PCM that matches the speech",
-  ...browserTest,
-  async fn(t) {
-    const wav = await spokenWav("What is the weather in Paris today? Tell me about the museums.");
-    if (!wav) return console.warn("Skipping voice browser test: espeak-ng is not installed.");
-    await using h = startHarness();
-    const browser = await launchChromium(wav);
-    try {
+for (const engine of ENGINES) {
+  Deno.test({
+    name: `in ${engine.name}, voice streams the microphone at real-time rate as 16 kHz PCM ` +
+      "that matches the source, and transcripts show",
+    ...browserTest(engine),
+    async fn(t) {
+      await using microphone = await fakeMicrophone(engine);
+      if (!microphone) return console.warn("Skipping voice browser test: no espeak-ng.");
+      await using h = startHarness();
       // Raw PCM, as without WebCodecs (tests/browser_opus_test.ts runs voice with Opus).
-      const { page, problems } = await openClient(browser, h.baseUrl, { query: "?codec=pcm" });
-      // What each audio POST says the page received (`Last-Event-ID`).
-      const acknowledged: number[] = [];
-      page.on("request", (request) => {
-        const id = request.headers()["last-event-id"];
-        if (request.url().includes("/send/") && id !== undefined) acknowledged.push(Number(id));
+      await using page = await engine.open(h.baseUrl, {
+        query: "?codec=pcm",
+        audioFile: microphone.wav,
       });
-      await startVoice(page);
-      assert.equal(await page.textContent("#startAudioButton"), "Stop Audio");
-      assert.equal(await page.getAttribute("#startAudioButton", "aria-pressed"), "true");
+      await page.startVoice();
+      assert.equal(await page.text("#startAudioButton"), "Stop Audio");
+      assert.equal(await page.attribute("#startAudioButton", "aria-pressed"), "true");
 
       const voice = await h.fake.connection(1);
       assert.deepEqual(voice.setup.generationConfig.responseModalities, ["AUDIO"]);
-      const source = wavAt16k(wav);
-      const sourceSeconds = (await source).length / 16000;
       const received: Array<{ at: number; pcm: Uint8Array }> = [];
-      const wanted = 32000 * (2 * sourceSeconds + 1.5);
+      const wanted = 32000 * microphone.seconds;
       while (received.reduce((n, r) => n + r.pcm.length, 0) < wanted) {
         const { audio } = (await voice.nextRealtimeInput()).realtimeInput;
         assert.equal(audio.mimeType, "audio/pcm;rate=16000");
@@ -176,7 +154,7 @@ Deno.test({
         const sizes = steady.map((r) => r.pcm.length).sort((a, b) => a - b);
         const median = sizes[sizes.length >> 1];
         console.log(
-          `capture: ${median} B per chunk (${median / 32} ms), ` +
+          `${engine.name} capture: ${median} B per chunk (${median / 32} ms), ` +
             `${(steady.length / seconds).toFixed(1)} uploads/s, ${rate.toFixed(0)} B/s`,
         );
         assert.equal(median, 1600);
@@ -184,43 +162,27 @@ Deno.test({
         assert.ok(Math.abs(rate - 32000) < 32000 * 0.08, `${rate.toFixed(0)} B/s`);
       });
 
-      await t.step(
-        "the received audio is the spoken sentence: its energy envelope matches the source",
-        async () => {
-          const all = new Uint8Array(received.reduce((n, r) => n + r.pcm.length, 0));
-          received.reduce((at, r) => (all.set(r.pcm, at), at + r.pcm.length), 0);
-          const heard = samples(all);
-          assert.ok(rms(heard) > 0.01, `RMS ${rms(heard).toFixed(4)}: silence`);
-          const reference = envelope(await source);
-          const { score, lag } = bestAlignment(envelope(heard), reference);
-          // The same sentence played a little slower or faster (a wrong rate)
-          // does not line up.
-          const stretched = envelope(heard.filter((_, i) => i % 10 !== 0));
-          const wrongRate = bestAlignment(stretched, reference).score;
-          console.log(
-            `capture: envelope correlation ${score.toFixed(3)} at ${lag * 20} ms ` +
-              `(at 90% speed: ${wrongRate.toFixed(3)})`,
-          );
-          assert.ok(score > 0.8, `envelope correlation ${score.toFixed(3)}`);
-          assert.ok(
-            wrongRate < score - 0.1,
-            `a 10% wrong rate still scores ${wrongRate.toFixed(3)}`,
-          );
-        },
-      );
+      await t.step("the received audio is the microphone's: " + microphone.matches, async () => {
+        const all = new Uint8Array(received.reduce((n, r) => n + r.pcm.length, 0));
+        received.reduce((at, r) => (all.set(r.pcm, at), at + r.pcm.length), 0);
+        await microphone.check(samples(all), `${engine.name} capture`);
+      });
 
       await t.step("the level meter moves and mute silences the upload", async () => {
         await waitUntil(
           "the level meter moves",
-          () => page.locator("#inputLevel").evaluate((m: { value: number }) => m.value > 0.01),
+          () => page.evaluate(`document.getElementById("inputLevel").value > 0.01`),
         );
         await page.click("#muteButton");
-        assert.equal(await page.getAttribute("#muteButton", "aria-pressed"), "true");
-        voice.received.length = 0;
-        await new Promise((r) => setTimeout(r, 300));
-        voice.received.length = 0; // chunks captured before the mute took hold
-        const muted = fromBase64((await voice.nextRealtimeInput()).realtimeInput.audio.data);
-        assert.ok(rms(samples(muted)) < 0.001, "muted audio is silence");
+        assert.equal(await page.attribute("#muteButton", "aria-pressed"), "true");
+        // Chunks captured before the mute took hold may still be on their way.
+        const deadline = Date.now() + 3000;
+        let level = 1;
+        while (level >= 0.001 && Date.now() < deadline) {
+          const chunk = fromBase64((await voice.nextRealtimeInput()).realtimeInput.audio.data);
+          level = rms(samples(chunk));
+        }
+        assert.ok(level < 0.001, "muted audio is silence within 3 s");
         await page.click("#muteButton");
       });
 
@@ -229,159 +191,157 @@ Deno.test({
       voice.content({ outputTranscription: { text: "It is sunny in Paris." } });
       voice.audio(new Uint8Array(9600));
       voice.turnComplete();
-      await page.locator(".turn.user .bubble", { hasText: "What is the weather in Paris today?" })
-        .waitFor();
-      await page.locator(".turn.agent .bubble", { hasText: "It is sunny in Paris." }).waitFor();
+      await page.waitFor(".turn.user .bubble", { text: "What is the weather in Paris today?" });
+      await page.waitFor(".turn.agent .bubble", { text: "It is sunny in Paris." });
       await t.step(
         "the POSTs after the answer say the page received it, so the server lets go",
         async () => {
+          const acknowledged = async () =>
+            (await page.posts()).filter((p) => p.path.startsWith("/send/") && p.lastEventId)
+              .map((p) => Number(p.lastEventId));
           // Two transcripts of the user, one of the agent, its voice, the turn's end.
           await waitUntil(
             "a POST acknowledges the turn",
-            () => Promise.resolve(Math.max(...acknowledged) >= 5),
+            async () => Math.max(...await acknowledged()) >= 5,
           );
-          assert.deepEqual(
-            acknowledged,
-            acknowledged.toSorted((a, b) => a - b),
-          );
+          const ids = await acknowledged();
+          assert.deepEqual(ids, ids.toSorted((a, b) => a - b));
         },
       );
-      await screenshotBothWidths(page, "voice");
+      await page.screenshotBothWidths("voice");
 
       await page.click("#startAudioButton");
-      await page.waitForSelector("body[data-mode=text][data-state=open]");
+      await page.waitFor("body[data-mode=text][data-state=open]");
       const text = await h.fake.connection(2);
       // Back in text: the audio-only model's answers come as their transcription.
       assert.deepEqual(text.setup.generationConfig.responseModalities, ["AUDIO"]);
       assert.deepEqual(text.setup.outputAudioTranscription, {});
-      assert.deepEqual(problems, []);
-    } finally {
-      await browser.close();
-      await Deno.remove(wav);
-    }
-  },
-});
+      assert.deepEqual(page.problems, []);
+    },
+  });
 
-Deno.test({
-  name: "in a real browser, the agent's voice plays and `interrupted` silences it at once",
-  ...browserTest,
-  async fn(t) {
-    const wav = await spokenWav("Hello.");
-    if (!wav) return console.warn("Skipping playback browser test: espeak-ng is not installed.");
-    await using h = startHarness();
-    const browser = await launchChromium(wav);
-    try {
+  Deno.test({
+    name: `in ${engine.name}, the agent's 24 kHz voice plays at its own speed and pitch, ` +
+      "and `interrupted` and Stop silence it at once",
+    ...browserTest(engine),
+    async fn(t) {
+      await using h = startHarness();
       // Raw PCM, as without WebCodecs (tests/browser_opus_test.ts runs voice with Opus).
-      const { page, problems } = await openClient(browser, h.baseUrl, { query: "?codec=pcm" });
-      await startVoice(page);
+      await using page = await engine.open(h.baseUrl, { query: "?codec=pcm" });
+      await page.startVoice();
       const voice = await h.fake.connection(1);
 
       // 6 s of a tone, streamed faster than real time as the model does.
       const tone = sine24k(440, 6);
       for (let i = 0; i < tone.length; i += 24000) voice.audio(tone.subarray(i, i + 24000));
-      await page.waitForSelector("body[data-speaking=true]");
+      await page.waitFor("body[data-speaking=true]");
+
+      await t.step("24 kHz audio plays at 24000 frames/s and 440 Hz stays 440 Hz", async () => {
+        const start = { at: performance.now(), frames: await page.playerCounter("played-frames") };
+        await new Promise((r) => setTimeout(r, 2000));
+        const end = { at: performance.now(), frames: await page.playerCounter("played-frames") };
+        const framesPerSecond = (end.frames - start.frames) / ((end.at - start.at) / 1000);
+        const { rate, samples: heard } = await page.listen(1000);
+        const hz = medianPitchHz(heard, rate);
+        const whole = pitchHz(heard, rate);
+        console.log(
+          `${engine.name} playback: device ${rate} Hz, ${framesPerSecond.toFixed(0)} source ` +
+            `frames/s, 440 Hz played as ${hz.toFixed(1)} Hz (whole window ${whole.toFixed(1)} Hz)`,
+        );
+        assert.ok(Math.abs(hz - 440) < 2, `440 Hz played as ${hz.toFixed(1)} Hz`);
+        assert.ok(Math.abs(framesPerSecond - 24000) < 24000 * 0.05, `${framesPerSecond} frames/s`);
+      });
       await waitUntil(
         "12000 frames played",
-        async () => await playerCounter(page, "played-frames") > 12000,
+        async () => await page.playerCounter("played-frames") > 12000,
       );
-      assert.ok(await playerCounter(page, "buffered-frames") > 24000);
-      assert.equal(await page.isDisabled("#stopButton"), false);
+      assert.ok(await page.playerCounter("buffered-frames") > 24000);
+      assert.equal(await page.disabled("#stopButton"), false);
 
       await t.step("an `interrupted` event empties the buffer within one quantum", async () => {
         const sentAt = Date.now();
         voice.interrupted();
-        await page.waitForSelector("#speaking[data-silent-at]");
-        const endToEnd = await playerCounter(page, "silent-at") - sentAt;
-        const inPage = await playerCounter(page, "flush-ms");
-        const dropped = await playerCounter(page, "dropped-frames");
-        const frames = await playerCounter(page, "flush-frames");
+        await page.waitFor("#speaking[data-silent-at]");
+        const endToEnd = await page.playerCounter("silent-at") - sentAt;
+        const inPage = await page.playerCounter("flush-ms");
+        const dropped = await page.playerCounter("dropped-frames");
+        const frames = await page.playerCounter("flush-frames");
         console.log(
-          `playback: interrupted → silence ${inPage} ms in the page, ` +
-            `${endToEnd} ms from the fake Live API; ${dropped} queued frames dropped`,
+          `${engine.name} playback: interrupted → silence ${inPage} ms in the page, ` +
+            `${endToEnd} ms from the fake Live API; ${dropped} queued frames dropped; ` +
+            `the next quantum was silent, ${frames} device frames after the flush`,
         );
-        console.log(
-          `playback: the next quantum was silent, ${frames} device frames after the flush`,
-        );
-        assert.ok(dropped > 24000, `${dropped} frames dropped`);
+        assert.ok(dropped > 12000, `${dropped} frames dropped`);
         assert.ok(frames >= 0 && frames <= 128, `silence came ${frames} frames after the flush`);
         assert.ok(inPage < 50, `${inPage} ms from the event to a silent quantum`);
-        assert.equal(await playerCounter(page, "buffered-frames"), 0);
-        const played = await playerCounter(page, "played-frames");
+        assert.equal(await page.playerCounter("buffered-frames"), 0);
+        const played = await page.playerCounter("played-frames");
         await new Promise((r) => setTimeout(r, 300));
         assert.equal(
-          await playerCounter(page, "played-frames"),
+          await page.playerCounter("played-frames"),
           played,
           "nothing plays after the flush",
         );
-        await page.waitForSelector("body[data-speaking=false]");
+        await page.waitFor("body[data-speaking=false]");
       });
 
       await t.step("Stop cuts a reply: client flush plus POST /interrupt", async () => {
         for (let i = 0; i < tone.length; i += 24000) voice.audio(tone.subarray(i, i + 24000));
         voice.content({ outputTranscription: { text: "A long answer" } });
-        await page.waitForSelector("body[data-speaking=true]");
-        const before = await page.getAttribute("#speaking", "data-silent-at");
-        const interrupt = page.waitForResponse((r) => r.url().includes("/interrupt/"));
-        await page.keyboard.press("Escape");
+        await page.waitFor("body[data-speaking=true]");
+        const before = await page.attribute("#speaking", "data-silent-at");
+        await page.press("Escape");
         await waitUntil(
           "silence after Stop",
-          async () => await page.getAttribute("#speaking", "data-silent-at") !== before,
+          async () => await page.attribute("#speaking", "data-silent-at") !== before,
         );
-        assert.equal(await playerCounter(page, "buffered-frames"), 0);
-        await page.locator(".turn.agent .meta.note", { hasText: "stopped" }).waitFor();
-        const status = (await interrupt).status();
-        console.log(`playback: POST /interrupt answered ${status}`);
+        assert.equal(await page.playerCounter("buffered-frames"), 0);
+        await page.waitFor(".turn.agent .meta.note", { text: "stopped" });
+        const interrupt = async () =>
+          (await page.posts()).find((p) => p.path.startsWith("/interrupt/") && p.status);
+        await waitUntil("POST /interrupt answered", async () => !!await interrupt());
+        const { status } = (await interrupt())!;
+        console.log(`${engine.name} playback: POST /interrupt answered ${status}`);
         // Whatever the server still sends for that turn is not played.
         voice.audio(tone.subarray(0, 48000));
         voice.turnComplete();
         await new Promise((r) => setTimeout(r, 300));
-        assert.equal(await page.getAttribute("body", "data-speaking"), "false");
-        if (status === 404) {
-          problems.splice(
-            0,
-            problems.length,
-            ...problems.filter((p) => !/status of 404/.test(p)),
-          );
-        }
+        assert.equal(await page.attribute("body", "data-speaking"), "false");
       });
-      assert.deepEqual(problems, []);
-    } finally {
-      await browser.close();
-      await Deno.remove(wav);
-    }
-  },
-});
+      // A 404 for /interrupt is the browser's own log line, not the page's fault.
+      assert.deepEqual(page.problems.filter((p) => !/404/.test(p)), []);
+    },
+  });
 
-Deno.test({
-  name:
-    "in a real browser, a server restart shows a reconnect countdown and the conversation continues",
-  ...browserTest,
-  async fn() {
-    await using service = startRestartableService({ onSession: (c) => void answerQuestions(c) });
-    const browser = await launchChromium();
-    try {
-      const { page, problems } = await openClient(browser, service.baseUrl);
-      await page.waitForSelector("#sendButton:not([disabled])");
+  Deno.test({
+    name: `in ${engine.name}, a server restart shows a reconnect countdown and the ` +
+      "conversation continues",
+    ...browserTest(engine),
+    async fn() {
+      await using service = startRestartableService({ onSession: (c) => void answerQuestions(c) });
+      await using page = await engine.open(service.baseUrl);
+      await page.waitFor("#sendButton:not([disabled])");
       await page.fill("#message", "First question");
       await page.click("#sendButton");
-      await page.locator(".turn.agent .bubble", { hasText: "First question" }).waitFor();
+      await page.waitFor(".turn.agent .bubble", { text: "First question" });
 
       const restarted = service.restart(2500);
-      await page.waitForSelector("body[data-state=reconnecting]");
-      assert.match(await page.textContent("#status") ?? "", /Reconnecting in \d+ s/);
-      assert.equal(await page.isDisabled("#sendButton"), true);
+      await page.waitFor("body[data-state=reconnecting]");
+      assert.match(await page.text("#status"), /Reconnecting in \d+ s/);
+      assert.equal(await page.disabled("#sendButton"), true);
       await page.fill("#message", "Second question");
       await restarted;
 
-      await page.waitForSelector("body[data-state=open]", { timeout: 20000 });
-      await page.waitForSelector("#sendButton:not([disabled])");
-      assert.equal(await page.inputValue("#message"), "Second question", "typed text survives");
+      await page.waitFor("body[data-state=open]", { timeoutMs: 20000 });
+      await page.waitFor("#sendButton:not([disabled])");
+      assert.equal(await page.value("#message"), "Second question", "typed text survives");
       await page.click("#sendButton");
-      await page.locator(".turn.agent .bubble", { hasText: "Second question" }).waitFor();
+      await page.waitFor(".turn.agent .bubble", { text: "Second question" });
       // While the server was down the browser logs its refused connections.
-      assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_REFUSED/.test(p)), []);
-    } finally {
-      await browser.close();
-    }
-  },
-});
+      assert.deepEqual(
+        page.problems.filter((p) => !/ERR_CONNECTION_REFUSED|establish a connection/.test(p)),
+        [],
+      );
+    },
+  });
+}

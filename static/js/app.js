@@ -466,4 +466,11 @@ function randomSessionId() {
 }
 
 updateControls();
-stream.open(false, await chooseCodec(location.href));
+// Without WebCodecs Opus, voice still works as PCM; the page says so once.
+const codec = await chooseCodec(location.href, (reason) => {
+  log.add("info", reason);
+  const line = Object.assign(document.createElement("p"), { className: "notice-line" });
+  line.textContent = reason;
+  view.addLine(line);
+});
+stream.open(false, codec);

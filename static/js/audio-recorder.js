@@ -62,6 +62,7 @@ export async function startMicrophoneCapture(context, { chunkMs, onChunk }) {
       stopped = true;
       source.disconnect();
       node.port.onmessage = null;
+      node.port.postMessage("stop");
       for (const track of stream.getTracks()) track.stop();
     },
   };

@@ -27,25 +27,35 @@ function encoderConfig(bitrate) {
 }
 const DECODER_CONFIG = { codec: "opus", sampleRate: PLAYER_RATE, numberOfChannels: 1 };
 
+/** What the page says when the browser cannot do Opus. */
+export const NO_OPUS = "This browser cannot encode Opus (WebCodecs), so voice goes up as " +
+  "raw PCM: it works, with about five times the data.";
+
 /**
  * The codec this page asks for: "opus" when WebCodecs can encode and decode
- * it, unless the URL says `?codec=pcm`; "pcm" otherwise.
+ * it, unless the URL says `?codec=pcm`; "pcm" otherwise, calling `onFallback`
+ * with `NO_OPUS` when that is for the browser's lack.
  *
  * @param {string} url the page's URL
+ * @param {(reason: string) => void} [onFallback]
  * @returns {Promise<"opus" | "pcm">}
  */
-export async function chooseCodec(url) {
+export async function chooseCodec(url, onFallback = () => {}) {
   if (new URL(url).searchParams.get("codec") === "pcm") return "pcm";
-  if (typeof AudioEncoder === "undefined" || typeof AudioDecoder === "undefined") return "pcm";
-  try {
-    const [encoder, decoder] = await Promise.all([
-      AudioEncoder.isConfigSupported(encoderConfig(bitrateFromUrl(url))),
-      AudioDecoder.isConfigSupported(DECODER_CONFIG),
-    ]);
-    return encoder.supported && decoder.supported ? "opus" : "pcm";
-  } catch {
-    return "pcm";
+  let supported = false;
+  if (typeof AudioEncoder !== "undefined" && typeof AudioDecoder !== "undefined") {
+    try {
+      const [encoder, decoder] = await Promise.all([
+        AudioEncoder.isConfigSupported(encoderConfig(bitrateFromUrl(url))),
+        AudioDecoder.isConfigSupported(DECODER_CONFIG),
+      ]);
+      supported = Boolean(encoder.supported && decoder.supported);
+    } catch {
+      // As unsupported.
+    }
   }
+  if (!supported) onFallback(NO_OPUS);
+  return supported ? "opus" : "pcm";
 }
 
 /**

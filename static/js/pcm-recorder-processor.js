@@ -8,13 +8,15 @@
  *
  * Options (`processorOptions`): `chunkMs` (40–100). Posts
  * `{ pcm: ArrayBuffer, level: number }` per chunk, `level` being the chunk's
- * RMS (0–1) for the level meter.
+ * RMS (0–1) for the level meter. Posting `"stop"` to it ends it.
  *
  * @module
  */
 import { FirResampler } from "./fir_resampler.js";
 
 const TARGET_RATE = 16000;
+/** One render quantum of silence. */
+const SILENCE = new Float32Array(128);
 
 class CaptureProcessor extends AudioWorkletProcessor {
   /** @param {{ processorOptions?: { chunkMs?: number } }} options */
@@ -28,13 +30,20 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.chunk = new Int16Array(this.chunkSamples);
     this.filled = 0;
     this.energy = 0;
+    this.stopped = false;
+    // `"stop"` from the page: the microphone is released, so stop rendering.
+    this.port.onmessage = (event) => {
+      if (event.data === "stop") this.stopped = true;
+    };
   }
 
   /** @param {Float32Array[][]} inputs */
   process(inputs) {
-    const channels = inputs[0];
-    // No input yet (or the track ended): nothing to capture.
-    if (!channels || channels.length === 0) return true;
+    if (this.stopped) return false;
+    // Firefox gives no channels at all for a disabled (muted) track: that is
+    // a quantum of silence, which must still go up so the server's voice
+    // detection sees the utterance end.
+    const channels = inputs[0]?.length ? inputs[0] : [SILENCE];
     const samples = this.resampler.process(mono(channels));
     for (let i = 0; i < samples.length; i++) {
       const s = Math.max(-1, Math.min(1, samples[i]));
