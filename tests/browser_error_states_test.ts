@@ -150,7 +150,13 @@ Deno.test({
       const sent = countSends(page);
       await page.waitForSelector("body[data-state=open]", { timeout: 10000 });
       await page.click("#startAudioButton");
-      await page.waitForSelector("body[data-agent=reconnecting]", { timeout: 10000 });
+      // The voice stream open (Start Audio reopens it) while Gemini is being retried.
+      await page.waitForSelector(
+        "body[data-mode=audio][data-state=open][data-agent=reconnecting]",
+        {
+          timeout: 10000,
+        },
+      );
       assert.equal(await page.textContent("#status"), "Connected; reconnecting to Gemini…");
       await screenshotBothWidths(page, "error-gemini-reconnecting");
 
