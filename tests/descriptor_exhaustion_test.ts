@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { FakeLiveServer } from "./fake_live_server.ts";
 import { freePort } from "./nginx.ts";
 import { SseClient } from "./sse_client.ts";
+import { watchProcess } from "./watched_process.ts";
 
 const DESCRIPTOR_LIMIT = 200;
 
@@ -38,36 +39,35 @@ Deno.test({
   const dir = await Deno.makeTempDir({ prefix: "descriptor_exhaustion_" });
   const main = new URL("../main.ts", import.meta.url).pathname;
   const config = new URL("../deno.json", import.meta.url).pathname;
-  const service = new Deno.Command("bash", {
-    args: [
-      "-c",
-      `ulimit -n ${DESCRIPTOR_LIMIT} && exec "$0" run --allow-all --no-check --config "$1" "$2"`,
-      Deno.execPath(),
-      config,
-      main,
-    ],
-    cwd: dir, // no .env of the developer's
-    env: {
-      GOOGLE_API_KEY: "test-key",
-      GOOGLE_GEMINI_BASE_URL: fake.url,
-      PORT: String(port),
-      LOG_LEVEL: "error",
-      MAX_SESSIONS_PER_CLIENT: "1000",
-    },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const stderrRead = service.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (chunk) => void (stderr += chunk) }),
+  const service = watchProcess(
+    new Deno.Command("bash", {
+      args: [
+        "-c",
+        `ulimit -n ${DESCRIPTOR_LIMIT} && exec "$0" run --allow-all --no-check --config "$1" "$2"`,
+        Deno.execPath(),
+        config,
+        main,
+      ],
+      cwd: dir, // no .env of the developer's
+      env: {
+        GOOGLE_API_KEY: "test-key",
+        GOOGLE_GEMINI_BASE_URL: fake.url,
+        PORT: String(port),
+        LOG_LEVEL: "error",
+        MAX_SESSIONS_PER_CLIENT: "1000",
+      },
+      stdout: "null",
+      stderr: "piped",
+    }),
   );
-  let exited = false;
-  const status = service.status.then((s) => (exited = true, s));
   const conns: Deno.Conn[] = [];
   const base = `http://127.0.0.1:${port}`;
   let sse: SseClient | undefined;
   try {
-    assert.ok(await answers(`${base}/healthz`, 30_000), `the service did not start: ${stderr}`);
+    assert.ok(
+      await answers(`${base}/healthz`, 30_000),
+      `the service did not start: ${service.stderr()}`,
+    );
     sse = await SseClient.open(`${base}/events/through-the-flood`);
     assert.equal((await sse.next()).event, "session");
     const upstream = await fake.connection(0);
@@ -87,18 +87,16 @@ Deno.test({
     for (const conn of conns.splice(0)) conn.close();
     assert.ok(
       await answers(`${base}/healthz`, 15_000),
-      `no answer once descriptors were free; exited: ${exited}; ${stderr}`,
+      `no answer once descriptors were free; exited: ${service.exited()}; ${service.stderr()}`,
     );
-    assert.equal(exited, false);
+    assert.equal(service.exited(), false);
     upstream.text("and after");
     assert.equal((await sse.nextJson()).data, "and after");
-    assert.match(stderr, /listener on port \d+ failed \(.*Too many open files/);
+    assert.match(service.stderr(), /listener on port \d+ failed \(.*Too many open files/);
   } finally {
     for (const conn of conns) conn.close();
     await sse?.close();
-    if (!exited) service.kill("SIGTERM");
-    await status;
-    await stderrRead.catch(() => {});
+    await service.stop();
     await fake.close();
     await Deno.remove(dir, { recursive: true });
   }

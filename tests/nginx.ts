@@ -7,6 +7,7 @@
  */
 
 import { programPath, type RequiredProgram, skipWithout } from "./required_program.ts";
+import { watchProcess } from "./watched_process.ts";
 
 const NGINX: RequiredProgram = {
   name: "nginx",
@@ -85,41 +86,35 @@ http {
 `;
   await Deno.writeTextFile(`${dir}/site.conf`, httpConfig);
   await Deno.writeTextFile(`${dir}/nginx.conf`, main);
-  const process = new Deno.Command(nginxPath()!, {
-    args: [
-      "-p",
-      `${dir}/`,
-      "-e",
-      "stderr",
-      "-c",
-      `${dir}/nginx.conf`,
-      "-g",
-      `daemon off; pid ${dir}/nginx.pid; error_log stderr warn;`,
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const stderrRead = process.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (chunk) => void (stderr += chunk) }),
+  const nginx = watchProcess(
+    new Deno.Command(nginxPath()!, {
+      args: [
+        "-p",
+        `${dir}/`,
+        "-e",
+        "stderr",
+        "-c",
+        `${dir}/nginx.conf`,
+        "-g",
+        `daemon off; pid ${dir}/nginx.pid; error_log stderr warn;`,
+      ],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }),
   );
-  let exited = false;
-  const status = process.status.then((s) => (exited = true, s));
   const baseUrl = `http://127.0.0.1:${port}`;
   let stopped: Promise<void> | undefined;
   const stop = () =>
     stopped ??= (async () => {
-      if (!exited) process.kill("SIGTERM");
-      await status;
-      await stderrRead.catch(() => {});
+      await nginx.stop();
       await Deno.remove(dir, { recursive: true });
     })();
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (exited) {
+    if (nginx.exited()) {
       await stop();
-      throw new Error(`nginx exited at start: ${stderr}`);
+      throw new Error(`nginx exited at start: ${nginx.stderr()}`);
     }
     try {
       const response = await fetch(`${baseUrl}/healthz`);
@@ -130,7 +125,7 @@ http {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`nginx did not answer within 10 s: ${stderr}`);
+      throw new Error(`nginx did not answer within 10 s: ${nginx.stderr()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { watchProcess } from "./watched_process.ts";
 import { freePort } from "./nginx.ts";
 import { programPath, type RequiredProgram, skipWithout } from "./required_program.ts";
 
@@ -68,51 +69,46 @@ export async function startPostgres({ port = freePort() } = {}): Promise<Postgre
     await Deno.remove(dir, { recursive: true });
     throw new Error(`initdb failed: ${new TextDecoder().decode(init.stderr)}`);
   }
-  const server = new Deno.Command(asRoot ? "runuser" : postgresBin, {
-    args: [
-      ...(asRoot ? ["-u", "postgres", "--", postgresBin] : []),
-      "-D",
-      data,
-      "-h",
-      "127.0.0.1",
-      "-p",
-      String(port),
-      "-k",
-      dir,
-      "-c",
-      "fsync=off",
-      "-c",
-      "synchronous_commit=off",
-      "-c",
-      "full_page_writes=off",
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const stderrRead = server.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (chunk) => void (stderr += chunk) }),
+  const server = watchProcess(
+    new Deno.Command(asRoot ? "runuser" : postgresBin, {
+      args: [
+        ...(asRoot ? ["-u", "postgres", "--", postgresBin] : []),
+        "-D",
+        data,
+        "-h",
+        "127.0.0.1",
+        "-p",
+        String(port),
+        "-k",
+        dir,
+        "-c",
+        "fsync=off",
+        "-c",
+        "synchronous_commit=off",
+        "-c",
+        "full_page_writes=off",
+      ],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }),
   );
-  let exited = false;
-  const status = server.status.then((s) => (exited = true, s));
   let stopped: Promise<void> | undefined;
   const stop = () =>
     stopped ??= (async () => {
       // The postmaster itself, not runuser: SIGINT is PostgreSQL's fast shutdown.
       const pid = await Deno.readTextFile(`${data}/postmaster.pid`)
         .then((text) => Number(text.split("\n")[0]), () => undefined);
-      if (!exited && pid) {
+      if (!server.exited() && pid) {
         try {
           Deno.kill(pid, "SIGINT");
         } catch {
           // Gone already.
         }
-      } else if (!exited) server.kill("SIGTERM");
-      const timer = setTimeout(() => !exited && server.kill("SIGKILL"), 10_000);
-      await status;
+      } else if (!server.exited()) server.process.kill("SIGTERM");
+      const timer = setTimeout(() => !server.exited() && server.process.kill("SIGKILL"), 10_000);
+      await server.finished();
       clearTimeout(timer);
-      await stderrRead.catch(() => {});
       await Deno.remove(dir, { recursive: true });
     })();
   const deadline = Date.now() + 20_000;
@@ -123,9 +119,9 @@ export async function startPostgres({ port = freePort() } = {}): Promise<Postgre
       stderr: "null",
     }).output();
     if (ready.success) break;
-    if (exited || Date.now() > deadline) {
+    if (server.exited() || Date.now() > deadline) {
       await stop();
-      throw new Error(`PostgreSQL did not start within 20 s: ${stderr}`);
+      throw new Error(`PostgreSQL did not start within 20 s: ${server.stderr()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
