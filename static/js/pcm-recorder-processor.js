@@ -6,7 +6,7 @@
  * resamples with an anti-aliasing FIR on the audio thread, so the main
  * thread only ever sees finished chunks.
  *
- * Options (`processorOptions`): `chunkMs` (40–100). Posts
+ * Options (`processorOptions`): `chunkMs` (20–100). Posts
  * `{ pcm: ArrayBuffer, level: number }` per chunk, `level` being the chunk's
  * RMS (0–1) for the level meter.
  *
@@ -21,7 +21,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
     const ms = Number(options.processorOptions?.chunkMs) || 50;
-    const chunkMs = Math.min(100, Math.max(40, ms));
+    const chunkMs = Math.min(100, Math.max(20, ms));
     this.chunkSamples = Math.round((TARGET_RATE * chunkMs) / 1000);
     // `sampleRate` is the AudioWorkletGlobalScope's: the context's real rate.
     this.resampler = new FirResampler(sampleRate, TARGET_RATE);

@@ -27,7 +27,7 @@ export class VoiceError extends Error {
 /**
  * @typedef {object} VoiceSessionOptions
  * @property {HTMLAudioElement} audioElement
- * @property {number} chunkMs capture chunk duration, 40–100 ms
+ * @property {number} chunkMs capture chunk duration, 20–100 ms
  * @property {(audio: Uint8Array, mimeType: "audio/pcm" | "audio/opus") =>
  *   Promise<import("./upload_queue.js").SendResult>} upload
  * @property {() => { codec: "pcm" | "opus", bitrate: number }} upCodec how to
