@@ -14,6 +14,9 @@
  * `--repeat=<k>` (each fixed N k times, relays alternating; ratios are the
  * medians over the k pairs).
  *
+ * `deno task bench latency` runs the voice latency scenario in Chromium
+ * instead (`latency_scenario.ts`).
+ *
  * @module
  */
 import { parseArgs } from "node:util";
@@ -25,6 +28,12 @@ import { measureOpusCost, opusCostTable } from "./opus_cost.ts";
 import { machineInfo, ratios, ratiosTable, resultsTable } from "./report.ts";
 import { runScenario, type ScenarioResult, type ScenarioTiming } from "./scenario.ts";
 import { type Capacity, checkTargets, median } from "./targets.ts";
+import { runLatencyScenario } from "./latency_scenario.ts";
+
+if (Deno.args[0] === "latency") {
+  console.log(await runLatencyScenario(Deno.args.slice(1)));
+  Deno.exit(0);
+}
 
 const SHORT: ScenarioTiming & { budgetMs: number; probes: number } = {
   warmupMs: 1000,
