@@ -15,6 +15,19 @@
  */
 
 /**
+ * Whether a turn's first sound goes at once, cut from the chunk in progress:
+ * `?send_onset=1` or `0`, else {@link DEFAULT_SEND_ONSET}.
+ * @param {string} url the page's URL
+ */
+export function sendOnsetFromUrl(url) {
+  const value = new URL(url).searchParams.get("send_onset");
+  return value === "1" ? true : value === "0" ? false : DEFAULT_SEND_ONSET;
+}
+
+/** Send a turn's first sound without waiting for its chunk to fill. */
+const DEFAULT_SEND_ONSET = false;
+
+/**
  * Opens the microphone with the browser's voice processing on, and feeds it
  * through the capture worklet in `context` (which must have loaded
  * `pcm-recorder-processor.js`).
@@ -46,7 +59,7 @@ export async function startMicrophoneCapture(context, { chunkMs, onChunk }) {
     numberOfOutputs: 0,
     channelCount: 1,
     channelCountMode: "explicit",
-    processorOptions: { chunkMs },
+    processorOptions: { chunkMs, sendOnset: sendOnsetFromUrl(location.href) },
   });
   let stopped = false;
   node.port.onmessage = (event) => {

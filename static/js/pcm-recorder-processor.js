@@ -6,7 +6,9 @@
  * resamples with an anti-aliasing FIR on the audio thread, so the main
  * thread only ever sees finished chunks.
  *
- * Options (`processorOptions`): `chunkMs` (20–100). Posts
+ * Options (`processorOptions`): `chunkMs` (20–100); `sendOnset` (boolean):
+ * when sound starts after quiet, the chunk in progress goes at once, cut
+ * short, so a turn's first words do not wait for the chunk to fill. Posts
  * `{ pcm: ArrayBuffer, level: number }` per chunk, `level` being the chunk's
  * RMS (0–1) for the level meter.
  *
@@ -15,9 +17,13 @@
 import { FirResampler } from "./fir_resampler.js";
 
 const TARGET_RATE = 16000;
+/** With `sendOnset`: a sample above this (of full scale) after {@link ONSET_QUIET} is an onset. */
+const ONSET_LEVEL = 0.02;
+/** Quiet before an onset: 200 ms at 16 kHz. */
+const ONSET_QUIET = 3200;
 
 class CaptureProcessor extends AudioWorkletProcessor {
-  /** @param {{ processorOptions?: { chunkMs?: number } }} options */
+  /** @param {{ processorOptions?: { chunkMs?: number, sendOnset?: boolean } }} options */
   constructor(options) {
     super();
     const ms = Number(options.processorOptions?.chunkMs) || 50;
@@ -28,6 +34,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.chunk = new Int16Array(this.chunkSamples);
     this.filled = 0;
     this.energy = 0;
+    this.sendOnset = options.processorOptions?.sendOnset === true;
+    this.quiet = 0;
   }
 
   /** @param {Float32Array[][]} inputs */
@@ -36,19 +44,28 @@ class CaptureProcessor extends AudioWorkletProcessor {
     // No input yet (or the track ended): nothing to capture.
     if (!channels || channels.length === 0) return true;
     const samples = this.resampler.process(mono(channels));
+    let onset = false;
     for (let i = 0; i < samples.length; i++) {
       const s = Math.max(-1, Math.min(1, samples[i]));
       this.energy += s * s;
       this.chunk[this.filled++] = s < 0 ? s * 0x8000 : s * 0x7fff;
       if (this.filled === this.chunkSamples) this.#flush();
+      if (Math.abs(s) < ONSET_LEVEL) this.quiet++;
+      else {
+        onset ||= this.quiet >= ONSET_QUIET;
+        this.quiet = 0;
+      }
     }
+    if (onset && this.sendOnset && this.filled > 0) this.#flush();
     return true;
   }
 
   #flush() {
-    const level = Math.sqrt(this.energy / this.chunkSamples);
+    const level = Math.sqrt(this.energy / this.filled);
     // Int16Array is little-endian on every platform browsers run on.
-    const pcm = this.chunk.buffer;
+    const pcm = this.filled === this.chunkSamples
+      ? this.chunk.buffer
+      : this.chunk.slice(0, this.filled).buffer;
     this.port.postMessage({ pcm, level }, [pcm]);
     this.chunk = new Int16Array(this.chunkSamples);
     this.filled = 0;
