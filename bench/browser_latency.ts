@@ -41,6 +41,8 @@ export interface LatencyConfig {
   chunkMs: number;
   /** `?play_buffer_ms=`: the player's jitter buffer. */
   playBufferMs: number;
+  /** `?send_onset=1`: a turn's first sound goes without waiting for its chunk to fill. */
+  sendOnset: boolean;
 }
 
 /** p50 and p95 of a set of samples, ms. */
@@ -92,16 +94,18 @@ const WARM_UP: LatencyPlan = { upSeconds: 2, turns: 2, stops: 1 };
 
 /** The settings the full run compares; the first is the page's default. */
 export const LATENCY_CONFIGS: LatencyConfig[] = [
-  { codec: "pcm", chunkMs: 50, playBufferMs: 0 },
-  { codec: "pcm", chunkMs: 40, playBufferMs: 0 },
-  { codec: "pcm", chunkMs: 20, playBufferMs: 0 },
-  { codec: "opus", chunkMs: 50, playBufferMs: 0 },
-  { codec: "opus", chunkMs: 40, playBufferMs: 0 },
-  { codec: "opus", chunkMs: 20, playBufferMs: 0 },
-  { codec: "pcm", chunkMs: 40, playBufferMs: 20 },
-  { codec: "pcm", chunkMs: 40, playBufferMs: 40 },
-  { codec: "pcm", chunkMs: 40, playBufferMs: 80 },
-  { codec: "opus", chunkMs: 40, playBufferMs: 40 },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 0, sendOnset: false },
+  { codec: "pcm", chunkMs: 40, playBufferMs: 0, sendOnset: false },
+  { codec: "pcm", chunkMs: 20, playBufferMs: 0, sendOnset: false },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 0, sendOnset: true },
+  { codec: "opus", chunkMs: 50, playBufferMs: 0, sendOnset: false },
+  { codec: "opus", chunkMs: 40, playBufferMs: 0, sendOnset: false },
+  { codec: "opus", chunkMs: 20, playBufferMs: 0, sendOnset: false },
+  { codec: "opus", chunkMs: 50, playBufferMs: 0, sendOnset: true },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 20, sendOnset: false },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 40, sendOnset: false },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 80, sendOnset: false },
+  { codec: "opus", chunkMs: 50, playBufferMs: 40, sendOnset: false },
 ];
 
 /** A reply's chunk: 40 ms of 24 kHz PCM, sent every 40 ms as a model streaming in real time. */
@@ -162,7 +166,8 @@ export async function measureVoiceLatency(
     for (const config of configs) {
       const row = await measureConfig(browser, baseUrl, fake, upstream, service.pid, config, plan);
       progress(
-        `${config.codec} chunk ${config.chunkMs} ms, buffer ${config.playBufferMs} ms: ` +
+        `${config.codec} chunk ${config.chunkMs} ms, buffer ${config.playBufferMs} ms, ` +
+          `onset at once ${config.sendOnset}: ` +
           `up p95 ${row.up.p95}, down p95 ${row.down.p95}, stop p95 ${row.stop.p95} ms`,
       );
       rows.push(row);
@@ -188,7 +193,7 @@ async function measureConfig(
   const page = await browser.newPage();
   try {
     const query = `?codec=${config.codec}&chunk_ms=${config.chunkMs}` +
-      `&play_buffer_ms=${config.playBufferMs}`;
+      `&play_buffer_ms=${config.playBufferMs}&send_onset=${config.sendOnset ? 1 : 0}`;
     // The probe worklet is a blob: module, which the page's policy would
     // refuse. Only the document is routed: the event stream and the POSTs go
     // to the service directly, unbuffered.

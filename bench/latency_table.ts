@@ -11,11 +11,13 @@ import type { LatencyRow } from "./browser_latency.ts";
  */
 export function latencyTable(rows: LatencyRow[]): string {
   const setting = (r: LatencyRow) =>
-    `${r.config.codec} | ${r.config.chunkMs} | ${r.config.playBufferMs}`;
+    `${r.config.codec} | ${r.config.chunkMs} | ${
+      r.config.sendOnset ? "yes" : "no"
+    } | ${r.config.playBufferMs}`;
   const pair = (p: { p50: number; p95: number }) => `${p.p50} / ${p.p95}`;
   return [
-    "| Codec | Chunk ms | Play buffer ms | Up p50 / p95 | Down p50 / p95 | Stop p50 / p95 | POSTs/s | Server CPU % | Underruns/min |",
-    "| --- | --: | --: | --: | --: | --: | --: | --: | --: |",
+    "| Codec | Chunk ms | Onset at once | Play buffer ms | Up p50 / p95 | Down p50 / p95 | Stop p50 / p95 | POSTs/s | Server CPU % | Underruns/min |",
+    "| --- | --: | --- | --: | --: | --: | --: | --: | --: | --: |",
     ...rows.map((r) =>
       `| ${setting(r)} | ${pair(r.up)} | ${pair(r.down)} | ${
         pair(r.stop)
@@ -24,8 +26,8 @@ export function latencyTable(rows: LatencyRow[]): string {
     "",
     "Where the time goes (medians, ms):",
     "",
-    "| Codec | Chunk ms | Play buffer ms | Up: capture | Up: encode + queue | Up: upload + relay | Down: relay + stream | Down: decode | Down: playback | Stop: relay + stream | Stop: flush |",
-    "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
+    "| Codec | Chunk ms | Onset at once | Play buffer ms | Up: capture | Up: encode + queue | Up: upload + relay | Down: relay + stream | Down: decode | Down: playback | Stop: relay + stream | Stop: flush |",
+    "| --- | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
     ...rows.map((r) => {
       const s = r.stages;
       return `| ${
