@@ -127,7 +127,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayProcess> {
 
 /**
  * Two service instances and nginx in front of them, on `deploy/nginx.conf`
- * with only its addresses replaced (as the load balancer tests run it); nginx
+ * with only its addresses and its per-client connection limit replaced; nginx
  * with one worker, as `tests/nginx.ts` starts it. The cold start is the
  * slower instance's.
  */
@@ -138,7 +138,10 @@ async function startNginxPair(options: RelayOptions): Promise<RelayProcess> {
     ),
   );
   const port = freePort();
-  const config = await deployedConfig(port, [instances[0].port, instances[1].port]);
+  // Every bench session comes from one address: lift the per-client
+  // connection limit, as the service's per-client limits are lifted.
+  const config = (await deployedConfig(port, [instances[0].port, instances[1].port]))
+    .replace(/limit_conn gemini_live_per_client \d+;/, "limit_conn gemini_live_per_client 65535;");
   // Each session holds four connections through nginx (two each side).
   const nginx = await startNginx(config, port, { workerConnections: 16_384 });
   const master = childrenOf(Deno.pid).find((pid) => commandName(pid) === "nginx");
