@@ -97,6 +97,9 @@ export class VoiceSession {
     try {
       this.#capture = await startMicrophoneCapture(context, {
         chunkMs: this.#options.chunkMs,
+        // Opus encodes whole 20 ms frames: a chunk cut short would make the
+        // onset's frame wait for the next chunk, later than without it.
+        sendOnset: codec === "pcm",
         onChunk: (pcm, level) => {
           this.#options.onLevel(this.#muted ? 0 : level);
           if (opus) opus.encode(new Uint8Array(pcm));
