@@ -92,20 +92,22 @@ export const LATENCY_PLANS: Record<"full" | "quick", LatencyPlan> = {
 
 const WARM_UP: LatencyPlan = { upSeconds: 2, turns: 2, stops: 1 };
 
-/** The settings the full run compares; the first is the page's default. */
+/**
+ * The settings the full run compares; the first two are the page's defaults
+ * (Chromium gets Opus; PCM is the fallback and `?codec=pcm`). `sendOnset`
+ * applies to PCM only: the page never cuts chunks short for Opus.
+ */
 export const LATENCY_CONFIGS: LatencyConfig[] = [
+  { codec: "opus", chunkMs: 50, playBufferMs: 0, sendOnset: true },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 0, sendOnset: true },
   { codec: "pcm", chunkMs: 50, playBufferMs: 0, sendOnset: false },
   { codec: "pcm", chunkMs: 40, playBufferMs: 0, sendOnset: false },
   { codec: "pcm", chunkMs: 20, playBufferMs: 0, sendOnset: false },
-  { codec: "pcm", chunkMs: 50, playBufferMs: 0, sendOnset: true },
-  { codec: "opus", chunkMs: 50, playBufferMs: 0, sendOnset: false },
-  { codec: "opus", chunkMs: 40, playBufferMs: 0, sendOnset: false },
-  { codec: "opus", chunkMs: 20, playBufferMs: 0, sendOnset: false },
-  { codec: "opus", chunkMs: 50, playBufferMs: 0, sendOnset: true },
-  { codec: "pcm", chunkMs: 50, playBufferMs: 20, sendOnset: false },
-  { codec: "pcm", chunkMs: 50, playBufferMs: 40, sendOnset: false },
-  { codec: "pcm", chunkMs: 50, playBufferMs: 80, sendOnset: false },
-  { codec: "opus", chunkMs: 50, playBufferMs: 40, sendOnset: false },
+  { codec: "opus", chunkMs: 40, playBufferMs: 0, sendOnset: true },
+  { codec: "opus", chunkMs: 20, playBufferMs: 0, sendOnset: true },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 40, sendOnset: true },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 80, sendOnset: true },
+  { codec: "opus", chunkMs: 50, playBufferMs: 80, sendOnset: true },
 ];
 
 /** A reply's chunk: 40 ms of 24 kHz PCM, sent every 40 ms as a model streaming in real time. */
@@ -304,19 +306,25 @@ async function streamReply(connection: FakeLiveConnection, chunks: number): Prom
   return start;
 }
 
-/** Each onset the page and the fake both saw: its stages, ms. */
+/**
+ * Each onset the page and the fake both saw: its stages, ms. The POST that
+ * carried it is the last one started before it arrived, and its chunk the
+ * last one the capture worklet posted before that POST (with `sendOnset`
+ * the worklet, whose threshold is lower, may post it a little before the
+ * probe's report: capture then reads about 0).
+ */
 function upLatencies(log: PageLog, fakeOnsets: number[]) {
   const out: Array<{ total: number; capture: number; encode: number; upload: number }> = [];
   for (const onset of log.onsets) {
     const arrived = fakeOnsets.find((t) => t >= onset && t - onset < 400);
-    // The chunk that holds the onset is posted in the same quantum or later.
-    const chunk = log.chunks.find((t) => t >= onset - 0.5);
-    const post = chunk === undefined ? undefined : log.posts.find((t) => t >= chunk - 0.5);
-    if (arrived === undefined || chunk === undefined || post === undefined) continue;
+    if (arrived === undefined) continue;
+    const post = log.posts.findLast((t) => t <= arrived);
+    const chunk = post === undefined ? undefined : log.chunks.findLast((t) => t <= post + 0.5);
+    if (post === undefined || chunk === undefined) continue;
     out.push({
       total: arrived - onset,
-      capture: chunk - onset,
-      encode: post - chunk,
+      capture: Math.max(0, chunk - onset),
+      encode: post - Math.max(chunk, onset),
       upload: arrived - post,
     });
   }

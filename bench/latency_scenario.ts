@@ -2,7 +2,7 @@
  * `deno task bench latency`: runs {@link measureVoiceLatency} over the
  * settings it compares and prints the table.
  *
- * Flags: `--quick` (the page's default setting only, a few seconds each: what
+ * Flags: `--quick` (the page's default settings only, a few seconds each: what
  * the test runs), `--repeat=<k>` (every setting k times, interleaved; the
  * table gives the median of each figure), `--json=<file>`.
  *
@@ -27,7 +27,7 @@ export async function runLatencyScenario(args: string[]): Promise<string> {
       json: { type: "string" },
     },
   });
-  const configs = flags.quick ? LATENCY_CONFIGS.slice(0, 1) : LATENCY_CONFIGS;
+  const configs = flags.quick ? LATENCY_CONFIGS.slice(0, 2) : LATENCY_CONFIGS;
   const plan = flags.quick ? LATENCY_PLANS.quick : LATENCY_PLANS.full;
   const runs: LatencyRow[][] = [];
   for (let k = 0; k < Math.max(1, Number(flags.repeat) || 1); k++) {

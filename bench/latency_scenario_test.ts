@@ -10,6 +10,6 @@ Deno.test({
   async fn() {
     const report = await runLatencyScenario(["--quick"]);
     assert.match(report, /\| Codec \| Chunk ms \| Onset at once \| Play buffer ms \| Up p50/);
-    assert.match(report, /\| pcm \| 50 \| no \| 0 \| [\d.]+ \/ [\d.]+ \|/);
+    assert.match(report, /\| opus \| 50 \| n\/a \| 0 \| [\d.]+ \/ [\d.]+ \|/);
   },
 });

@@ -43,7 +43,10 @@ export function medianRows(runs: LatencyRow[][]): LatencyRow[] {
     const same = runs.map((run) => run[i]);
     const med = (pick: (r: LatencyRow) => number) => {
       const values = same.map(pick).filter(Number.isFinite).sort((a, b) => a - b);
-      return values.length ? values[Math.floor((values.length - 1) / 2)] : NaN;
+      const mid = values.length >> 1;
+      if (values.length === 0) return NaN;
+      const middle = values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+      return Math.round(middle * 10) / 10;
     };
     const pct = (pick: (r: LatencyRow) => LatencyRow["up"]) => ({
       count: same.reduce((n, r) => n + pick(r).count, 0),
