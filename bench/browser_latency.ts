@@ -98,16 +98,16 @@ const WARM_UP: LatencyPlan = { upSeconds: 2, turns: 2, stops: 1 };
  * applies to PCM only: the page never cuts chunks short for Opus.
  */
 export const LATENCY_CONFIGS: LatencyConfig[] = [
-  { codec: "opus", chunkMs: 50, playBufferMs: 0, sendOnset: true },
-  { codec: "pcm", chunkMs: 50, playBufferMs: 0, sendOnset: true },
+  { codec: "opus", chunkMs: 50, playBufferMs: 0, sendOnset: false },
   { codec: "pcm", chunkMs: 50, playBufferMs: 0, sendOnset: false },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 0, sendOnset: true },
   { codec: "pcm", chunkMs: 40, playBufferMs: 0, sendOnset: false },
   { codec: "pcm", chunkMs: 20, playBufferMs: 0, sendOnset: false },
-  { codec: "opus", chunkMs: 40, playBufferMs: 0, sendOnset: true },
-  { codec: "opus", chunkMs: 20, playBufferMs: 0, sendOnset: true },
-  { codec: "pcm", chunkMs: 50, playBufferMs: 40, sendOnset: true },
-  { codec: "pcm", chunkMs: 50, playBufferMs: 80, sendOnset: true },
-  { codec: "opus", chunkMs: 50, playBufferMs: 80, sendOnset: true },
+  { codec: "opus", chunkMs: 40, playBufferMs: 0, sendOnset: false },
+  { codec: "opus", chunkMs: 20, playBufferMs: 0, sendOnset: false },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 40, sendOnset: false },
+  { codec: "pcm", chunkMs: 50, playBufferMs: 80, sendOnset: false },
+  { codec: "opus", chunkMs: 50, playBufferMs: 80, sendOnset: false },
 ];
 
 /** A reply's chunk: 40 ms of 24 kHz PCM, sent every 40 ms as a model streaming in real time. */

@@ -25,11 +25,13 @@ export function sendOnsetFromUrl(url) {
 }
 
 /**
- * Send a turn's first sound without waiting for its chunk to fill: the
+ * Send a turn's first sound without waiting for its chunk to fill. The
  * latency bench measured the onset reaching Gemini after ~6 ms instead of
- * ~35 (p50, PCM, 50 ms chunks), for no more POSTs.
+ * ~35 (p50, PCM, 50 ms chunks) for no more POSTs, but the chunks it cuts
+ * short are not whole 50 ms, which tests/browser_test.ts requires: off until
+ * that test allows them.
  */
-const DEFAULT_SEND_ONSET = true;
+const DEFAULT_SEND_ONSET = false;
 
 /**
  * Opens the microphone with the browser's voice processing on, and feeds it
