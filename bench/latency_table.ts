@@ -10,10 +10,11 @@ import type { LatencyRow } from "./browser_latency.ts";
  * ```
  */
 export function latencyTable(rows: LatencyRow[]): string {
+  // The page sends the onset at once for PCM uploads only.
+  const onset = (r: LatencyRow) =>
+    r.config.codec === "opus" ? "n/a" : r.config.sendOnset ? "yes" : "no";
   const setting = (r: LatencyRow) =>
-    `${r.config.codec} | ${r.config.chunkMs} | ${
-      r.config.sendOnset ? "yes" : "no"
-    } | ${r.config.playBufferMs}`;
+    `${r.config.codec} | ${r.config.chunkMs} | ${onset(r)} | ${r.config.playBufferMs}`;
   const pair = (p: { p50: number; p95: number }) => `${p.p50} / ${p.p95}`;
   return [
     "| Codec | Chunk ms | Onset at once | Play buffer ms | Up p50 / p95 | Down p50 / p95 | Stop p50 / p95 | POSTs/s | Server CPU % | Underruns/min |",
