@@ -6,13 +6,18 @@
  * Flags: `--long` (20 s windows, finer capacity search; default is a run of
  * at most about 60 s), `--sessions=10,100,200`, `--no-search`,
  * `--baseline-ws=ws|deno` (the baseline's upstream client),
- * `--relays=service,baseline` (which to run), `--cpu-prof=<dir>` (profile
+ * `--relays=service,baseline,nginx2` (which to run; `nginx2` is two service
+ * instances behind nginx on `deploy/nginx.conf`), `--codec=opus` (the
+ * service's sessions take the agent's voice as Opus), `--cpu-prof=<dir>` (profile
  * the relays), `--json=<file>` (also write the summary there),
  * `--window=<seconds>` (measure each scenario this long), `--pin` (the relay
  * on CPU 1, the generator and the fake upstream on CPU 0, so they do not
  * compete for caches and time slices: steadier figures on a 2-core machine),
  * `--repeat=<k>` (each fixed N k times, relays alternating; ratios are the
  * medians over the k pairs).
+ *
+ * `deno task bench latency` runs the voice latency scenario in Chromium
+ * instead (`latency_scenario.ts`).
  *
  * @module
  */
@@ -25,6 +30,12 @@ import { measureOpusCost, opusCostTable } from "./opus_cost.ts";
 import { machineInfo, ratios, ratiosTable, resultsTable } from "./report.ts";
 import { runScenario, type ScenarioResult, type ScenarioTiming } from "./scenario.ts";
 import { type Capacity, checkTargets, median } from "./targets.ts";
+import { runLatencyScenario } from "./latency_scenario.ts";
+
+if (Deno.args[0] === "latency") {
+  console.log(await runLatencyScenario(Deno.args.slice(1)));
+  Deno.exit(0);
+}
 
 const SHORT: ScenarioTiming & { budgetMs: number; probes: number } = {
   warmupMs: 1000,
@@ -58,8 +69,11 @@ const { values: flags } = parseArgs({
     window: { type: "string" },
     pin: { type: "boolean", default: false },
     repeat: { type: "string", default: "1" },
+    codec: { type: "string", default: "pcm" },
   },
 });
+/** How the sessions take the agent's voice (the baseline speaks PCM whatever this says). */
+const codec = flags.codec === "opus" ? "opus" : "pcm";
 const plan = { ...(flags.long ? LONG : SHORT) };
 if (flags.window) {
   plan.windowMs = Number(flags.window) * 1000;
@@ -90,7 +104,9 @@ function relay(kind: RelayKind, upstreamUrl: string): RelayOptions {
   };
 }
 
-const kinds = (["service", "baseline"] as const).filter((k) => flags.relays.split(",").includes(k));
+const kinds = (["service", "baseline", "nginx2"] as const).filter((k) =>
+  flags.relays.split(",").includes(k)
+);
 const quiet = sampleMachine();
 await new Promise((r) => setTimeout(r, 500));
 const backgroundCpu = Math.round(machineCpuPercent(quiet, sampleMachine()));
@@ -103,7 +119,13 @@ if (backgroundCpu > 15) {
 const fake = await FakeUpstreamProcess.start();
 const results: ScenarioResult[] = [];
 const run = async (kind: RelayKind, sessions: number) => {
-  const result = await runScenario(relay(kind, fake.url), sessions, fake, plan);
+  const result = await runScenario(
+    relay(kind, fake.url),
+    sessions,
+    fake,
+    plan,
+    kind === "baseline" ? "pcm" : codec,
+  );
   results.push(result);
   console.error(
     `${kind} N=${sessions}: up p99 ${result.up.p99} ms, down p99 ${result.down.p99} ms, ` +
@@ -124,6 +146,7 @@ try {
   const capacity: Record<RelayKind, Capacity> = {
     service: bracket("service"),
     baseline: bracket("baseline"),
+    nginx2: bracket("nginx2"),
   };
   for (const kind of kinds) {
     capacity[kind] = flags["no-search"] ? bracket(kind) : await searchCapacity(kind);
@@ -166,10 +189,10 @@ try {
     "",
     ratiosTable(rows),
     "",
-    `Capacity (highest N with p99 ≤ 50 ms both ways and nothing lost): service ${
-      describe(capacity.service)
-    }, baseline ${
-      describe(capacity.baseline)
+    `Capacity (highest N with p99 ≤ 50 ms both ways and nothing lost${
+      codec === "opus" ? ", the service's sessions on Opus" : ""
+    }): ${
+      kinds.map((k) => `${k} ${describe(capacity[k])}`).join(", ")
     }. Cold start (median): service ${summary.coldStartMedianMs.service} ms, baseline ${summary.coldStartMedianMs.baseline} ms.`,
     "",
     "| Target | Measured | Holds |",

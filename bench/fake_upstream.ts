@@ -29,6 +29,13 @@ export interface FakeUpstreamStats {
   maxSendLagMs: number;
   /** WebSocket bytes both ways since reset, frame headers included. */
   wireBytes: number;
+  /**
+   * When each stream's chunk 0 was due, by the session number of the upload
+   * that started it: chunk k is due 40·k ms later. Sessions that take the
+   * agent's voice as Opus lose the stamp in the encoding, so the generator
+   * times their events against this schedule.
+   */
+  streamStarts: Record<number, number>;
 }
 
 type SequenceTrackerCounts = SequenceTracker["counts"];
@@ -63,6 +70,7 @@ let connections = 0;
 let downstreamSent = 0;
 let maxSendLagMs = 0;
 let wireBytes = 0;
+let streamStarts: Record<number, number> = {};
 /** Header bytes of a frame of 126 to 65535 bytes: server, client (masked). */
 const SERVER_FRAME = 4;
 const CLIENT_FRAME = 8;
@@ -114,6 +122,7 @@ function accept(request: Request): Response {
     latencies.push(now - stamp.sentAt);
     if (!streaming) {
       streaming = true;
+      streamStarts[stamp.session] = now;
       stream(socket, connection, now);
     }
   };
@@ -133,6 +142,7 @@ function control(op: string): Response {
     for (const socket of sockets) socket.close(1000, "bench reset");
     tracker = new SequenceTracker();
     latencies = [];
+    streamStarts = {};
     connections =
       downstreamSent =
       maxSendLagMs =
@@ -157,6 +167,7 @@ function stats(): FakeUpstreamStats {
     downstreamSent,
     maxSendLagMs,
     wireBytes,
+    streamStarts,
   };
 }
 

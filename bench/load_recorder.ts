@@ -22,6 +22,13 @@ export class LoadRecorder {
   postErrors = 0;
   /** Events that carried another session's stamp. */
   crossTalk = 0;
+  /**
+   * Opus events (which carry no stamp) by session: the index of each within
+   * its stream and when it was parsed, inside the window.
+   */
+  readonly opusArrivals: Array<{ session: number; index: number; at: number }> = [];
+  /** Opus events received, all run long. */
+  opusReceived = 0;
 
   /** Records one timing sample if inside the window. */
   sample(list: number[], ms: number): void {

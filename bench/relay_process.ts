@@ -1,12 +1,19 @@
 import { nowMs } from "./chunk_stamp.ts";
 import { latin1, RawHttpConnection } from "./raw_http_connection.ts";
+import { deployedConfig } from "../tests/load_balanced_page.ts";
+import { startNginx } from "../tests/nginx.ts";
 
-/** Which relay runs: the service (`main.ts`) or the bare baseline. */
-export type RelayKind = "service" | "baseline";
+/**
+ * Which relay runs: the service (`main.ts`), the bare baseline, or two
+ * service instances behind nginx running `deploy/nginx.conf` (`nginx2`).
+ */
+export type RelayKind = "service" | "baseline" | "nginx2";
 
 /** A relay running as its own process, so `/proc/<pid>` describes it alone. */
 export interface RelayProcess {
   pid: number;
+  /** Every process of the relay, `pid` first (for nginx2: both instances, nginx's master and worker). */
+  pids: number[];
   port: number;
   /** Process start → first `GET /` answered, ms. */
   coldStartMs: number;
@@ -48,6 +55,7 @@ export function startTaskFlags(task: string): string[] {
  * timing that as its cold start.
  */
 export async function startRelay(options: RelayOptions): Promise<RelayProcess> {
+  if (options.kind === "nginx2") return await startNginxPair(options);
   const port = freePort();
   const script = options.kind === "service" ? "main.ts" : "bench/baseline_relay.ts";
   const started = nowMs();
@@ -109,11 +117,70 @@ export async function startRelay(options: RelayOptions): Promise<RelayProcess> {
   }
   return {
     pid: child.pid,
+    pids: [child.pid],
     port,
     coldStartMs: Math.round((answered - started) * 10) / 10,
     stderrTail: () => tail,
     stop,
   };
+}
+
+/**
+ * Two service instances and nginx in front of them, on `deploy/nginx.conf`
+ * with only its addresses and its per-client connection limit replaced; nginx
+ * with one worker, as `tests/nginx.ts` starts it. The cold start is the
+ * slower instance's.
+ */
+async function startNginxPair(options: RelayOptions): Promise<RelayProcess> {
+  const instances = await Promise.all(
+    [0, 1].map((i) =>
+      startRelay({ ...options, kind: "service", cpu: options.cpu === undefined ? undefined : i })
+    ),
+  );
+  const port = freePort();
+  // Every bench session comes from one address: lift the per-client
+  // connection limit, as the service's per-client limits are lifted.
+  const config = (await deployedConfig(port, [instances[0].port, instances[1].port]))
+    .replace(/limit_conn gemini_live_per_client \d+;/, "limit_conn gemini_live_per_client 65535;");
+  // Each session holds four connections through nginx (two each side).
+  const nginx = await startNginx(config, port, { workerConnections: 16_384 });
+  const master = childrenOf(Deno.pid).find((pid) => commandName(pid) === "nginx");
+  const nginxPids = master === undefined ? [] : [master, ...childrenOf(master)];
+  return {
+    pid: instances[0].pid,
+    pids: [...instances.map((i) => i.pid), ...nginxPids],
+    port,
+    coldStartMs: Math.max(...instances.map((i) => i.coldStartMs)),
+    stderrTail: () => instances.map((i) => i.stderrTail()).join("\n"),
+    stop: async () => {
+      await nginx.stop();
+      await Promise.all(instances.map((i) => i.stop()));
+    },
+  };
+}
+
+/** Processes whose parent is `pid`, from `/proc`. */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (parent === pid) children.push(Number(entry.name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return children;
+}
+
+function commandName(pid: number): string {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/comm`).trim();
+  } catch {
+    return "";
+  }
 }
 
 /** Polls `GET /` every millisecond; resolves with when 200 came, or 0. */

@@ -2,7 +2,13 @@ import { nowMs } from "./chunk_stamp.ts";
 import type { FakeUpstreamProcess } from "./fake_upstream_process.ts";
 import { type LatencySummary, summarizeLatencies } from "./latency_summary.ts";
 import { LoadRecorder } from "./load_recorder.ts";
-import { cpuPercent, machineCpuPercent, sampleMachine, sampleProcess } from "./process_stats.ts";
+import {
+  cpuPercent,
+  machineCpuPercent,
+  type ProcessSample,
+  sampleMachine,
+  sampleProcess,
+} from "./process_stats.ts";
 import { type RelayOptions, startRelay } from "./relay_process.ts";
 import { PERIOD_MS, VoiceSession } from "./voice_session.ts";
 
@@ -19,6 +25,8 @@ export interface ScenarioTiming {
 /** Everything one (relay, N) run measured. */
 export interface ScenarioResult {
   target: RelayOptions["kind"];
+  /** How the sessions took the agent's voice. */
+  codec: "pcm" | "opus";
   sessions: number;
   windowSec: number;
   coldStartMs: number;
@@ -82,17 +90,20 @@ export async function runScenario(
   sessions: number,
   fake: FakeUpstreamProcess,
   timing: ScenarioTiming,
+  codec: "pcm" | "opus" = "pcm",
 ): Promise<ScenarioResult> {
   await fake.control("reset");
   const server = await startRelay(relay);
   const recorder = new LoadRecorder();
   const clients = Array.from(
     { length: sessions },
-    (_, i) => new VoiceSession(i, server.port, recorder),
+    (_, i) => new VoiceSession(i, server.port, recorder, codec),
   );
+  // Every process of the relay (two instances and nginx, say), summed.
+  const sampleServer = () => sumSamples(server.pids.map(sampleProcess));
   try {
     await new Promise((r) => setTimeout(r, 200));
-    const idle = sampleProcess(server.pid);
+    const idle = sampleServer();
     // Memory per session is the slope over the second half: what a relay
     // loads or sets up once, with its first sessions (the service loads the
     // Gemini SDK then), is not a cost of each session.
@@ -103,7 +114,7 @@ export async function runScenario(
       }
       await waitFor(async () => (await fake.stats()).connections >= to);
       await new Promise((r) => setTimeout(r, 300));
-      return sampleProcess(server.pid);
+      return sampleServer();
     };
     const withHalf = await open(0, half);
     const withIdle = await open(half, sessions);
@@ -115,12 +126,13 @@ export async function runScenario(
     await new Promise((r) => setTimeout(r, stopAt - timing.windowMs - nowMs()));
     const upstreamWireBefore = await fake.control("window");
     recorder.recording = true;
-    const pids: Array<number | "self"> = [server.pid, "self", fake.pid];
-    const before = pids.map(sampleProcess);
+    const pids: Array<number | "self"> = ["self", fake.pid];
+    const sampleAll = () => [sampleServer(), ...pids.map(sampleProcess)];
+    const before = sampleAll();
     const machineBefore = sampleMachine();
     const wireBefore = sum(clients.map((c) => c.wireBytes));
     await new Promise((r) => setTimeout(r, stopAt - nowMs()));
-    const after = pids.map(sampleProcess);
+    const after = sampleAll();
     const machine = machineCpuPercent(machineBefore, sampleMachine());
     const wireAfter = sum(clients.map((c) => c.wireBytes));
     recorder.recording = false;
@@ -131,21 +143,30 @@ export async function runScenario(
     const final = await fake.stats();
 
     const seconds = (after[0].at - before[0].at) / 1000;
+    const opus = codec === "opus";
+    // Opus events carry no stamp: each is timed against the fake's schedule.
+    const downLatencies = opus
+      ? recorder.opusArrivals.map(({ session, index, at }) =>
+        at - (upStats.streamStarts[session] + index * PERIOD_MS)
+      )
+      : recorder.downLatencies;
     const conversationSec = seconds * sessions;
     const result: ScenarioResult = {
       target: relay.kind,
+      codec,
       sessions,
       windowSec: Math.round(seconds * 100) / 100,
       coldStartMs: server.coldStartMs,
       up: summarizeLatencies(upStats.upstream.latencies),
-      down: summarizeLatencies(recorder.downLatencies),
+      down: summarizeLatencies(downLatencies),
       postRtt: summarizeLatencies(recorder.postRtts),
       sendLag: summarizeLatencies(recorder.sendLags),
       upSent: recorder.upSent,
       upLost: recorder.upSent - final.upstream.received,
       upReordered: final.upstream.reordered,
       downSent: final.downstreamSent,
-      downLost: final.downstreamSent - recorder.down.counts.received,
+      downLost: final.downstreamSent -
+        (opus ? recorder.opusReceived : recorder.down.counts.received),
       downReordered: recorder.down.counts.reordered,
       duplicates: final.upstream.duplicates + recorder.down.counts.duplicates,
       crossTalk: recorder.crossTalk,
@@ -201,6 +222,16 @@ async function waitFor(test: () => Promise<boolean>): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error("Cannot start: the relay did not connect every session");
+}
+
+/** Processes' samples added up, as if one process. */
+function sumSamples(samples: ProcessSample[]): ProcessSample {
+  return {
+    cpuMs: sum(samples.map((s) => s.cpuMs)),
+    systemMs: sum(samples.map((s) => s.systemMs)),
+    rssKiB: sum(samples.map((s) => s.rssKiB)),
+    at: samples[0].at,
+  };
 }
 
 function sum(values: number[]): number {

@@ -24,12 +24,20 @@ export class VoiceSession {
   #connection = -1;
   /** The id of the last event read, which each POST acknowledges as the page does. */
   #lastEventId = "";
+  readonly #codec: "pcm" | "opus";
+  /** Opus events read so far. */
+  #opusEvents = 0;
 
-  /** `index` names the session (`bench-<index>`) and stamps its chunks. */
-  constructor(index: number, port: number, recorder: LoadRecorder) {
+  /**
+   * `index` names the session (`bench-<index>`) and stamps its chunks;
+   * `codec` is how it asks for the agent's voice (the microphone goes up as
+   * stamped PCM either way).
+   */
+  constructor(index: number, port: number, recorder: LoadRecorder, codec: "pcm" | "opus" = "pcm") {
     this.#index = index;
     this.#port = port;
     this.#recorder = recorder;
+    this.#codec = codec;
   }
 
   /** Bytes both connections wrote and read so far. */
@@ -42,7 +50,7 @@ export class VoiceSession {
   async open(timeoutMs: number): Promise<void> {
     const events = this.#events = await RawHttpConnection.open(this.#port);
     await events.write(new TextEncoder().encode(
-      `GET /events/bench-${this.#index}?is_audio=true HTTP/1.1\r\n` +
+      `GET /events/bench-${this.#index}?is_audio=true&codec=${this.#codec} HTTP/1.1\r\n` +
         `Host: 127.0.0.1:${this.#port}\r\nAccept: text/event-stream\r\n\r\n`,
     ));
     let opened!: () => void;
@@ -145,6 +153,12 @@ export class VoiceSession {
       else if (this.#connection !== stamp.session) recorder.crossTalk++;
       recorder.down.add(stamp.session, stamp.seq);
       recorder.sample(recorder.downLatencies, now - stamp.sentAt);
+    } else if (event.includes('"audio/opus"')) {
+      const index = this.#opusEvents++;
+      recorder.opusReceived++;
+      if (recorder.recording) {
+        recorder.opusArrivals.push({ session: this.#index, index, at: nowMs() });
+      }
     } else if (event.startsWith("event: session") || event.includes("\nevent: session")) {
       const data = /^data: (.*)$/m.exec(event)?.[1];
       this.#token = JSON.parse(data ?? "{}").token ?? "";

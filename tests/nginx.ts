@@ -64,7 +64,11 @@ export function freePort(): number {
  * Temporary files, pid and logs stay in a temporary folder, so it runs as
  * root or not; its access log tells where each request went.
  */
-export async function startNginx(httpConfig: string, port: number): Promise<Nginx> {
+export async function startNginx(
+  httpConfig: string,
+  port: number,
+  { workerConnections = 1024 } = {},
+): Promise<Nginx> {
   const dir = await Deno.makeTempDir({ prefix: "nginx_test_" });
   // As root, nginx would switch its workers to `nobody`, who cannot enter
   // the temporary folder; as anyone else it stays that user.
@@ -72,7 +76,8 @@ export async function startNginx(httpConfig: string, port: number): Promise<Ngin
   const main = `
 ${asRoot ? "user root;" : ""}
 worker_processes 1;
-events { worker_connections 1024; }
+worker_rlimit_nofile ${workerConnections * 2};
+events { worker_connections ${workerConnections}; }
 http {
   log_format routed '$request_method|$uri|$upstream_addr|$upstream_status|$status';
   access_log ${dir}/access.log routed;

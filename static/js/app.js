@@ -27,7 +27,7 @@ import { ToolCallsView } from "./tool_calls.js";
 import { VisionControls } from "./vision_controls.js";
 import { VoiceError, VoiceSession } from "./voice_session.js";
 
-/** Capture chunk duration; `?chunk_ms=40…100` overrides it. */
+/** Capture chunk duration; `?chunk_ms=20…100` overrides it. */
 const DEFAULT_CHUNK_MS = 50;
 /** Input level above which the user counts as speaking (for latency). */
 const SPEECH_LEVEL = 0.02;
@@ -456,7 +456,7 @@ function warn(text, error) {
 
 function chunkMsFromUrl() {
   const value = Number(new URL(location.href).searchParams.get("chunk_ms"));
-  return Number.isFinite(value) && value >= 40 && value <= 100 ? value : DEFAULT_CHUNK_MS;
+  return Number.isFinite(value) && value >= 20 && value <= 100 ? value : DEFAULT_CHUNK_MS;
 }
 
 /** 32 hex characters, within the server's `^[A-Za-z0-9_-]{1,64}$`. */

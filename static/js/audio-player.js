@@ -15,6 +15,21 @@
  * @typedef {{ playedFrames: number, bufferedFrames: number, playing: boolean }} PlayerStats
  */
 
+/**
+ * The jitter buffer from `?play_buffer_ms=0…200`, else {@link DEFAULT_PLAY_BUFFER_MS}.
+ * @param {string} url the page's URL
+ */
+export function playBufferMsFromUrl(url) {
+  const given = new URL(url).searchParams.get("play_buffer_ms");
+  const value = Number(given);
+  return given !== null && given !== "" && value >= 0 && value <= 200
+    ? value
+    : DEFAULT_PLAY_BUFFER_MS;
+}
+
+/** How long the first audio of a reply may wait for more before it plays, ms. */
+const DEFAULT_PLAY_BUFFER_MS = 0;
+
 /** The agent's voice, on one AudioContext. */
 export class AgentVoicePlayer {
   /** @type {AudioWorkletNode | null} */
@@ -52,6 +67,7 @@ export class AgentVoicePlayer {
       numberOfInputs: 0,
       numberOfOutputs: 1,
       outputChannelCount: [1],
+      processorOptions: { bufferMs: playBufferMsFromUrl(location.href) },
     });
     this.#node.port.onmessage = (event) => onMessage(event.data);
     this.#route();

@@ -5,6 +5,10 @@
  * long answers streamed faster than real time are never cut) and is
  * resampled on the way out with the same FIR as the microphone.
  *
+ * Options (`processorOptions`): `bufferMs` (0–200, default 0), how long the
+ * first audio after silence may wait for more before it plays: a jitter
+ * buffer, more latency for fewer underruns when chunks come in real time.
+ *
  * Port messages in:
  * - `ArrayBuffer` of Int16 LE samples: queue for playback;
  * - `{ command: "flush" }`: drop everything queued, so the next render
@@ -30,8 +34,14 @@ const BLOCK = 64;
 const FADE_IN_FRAMES = 96;
 
 class PlaybackProcessor extends AudioWorkletProcessor {
-  constructor() {
+  /** @param {{ processorOptions?: { bufferMs?: number } }} [options] */
+  constructor(options) {
     super();
+    const ms = Math.min(200, Math.max(0, Number(options?.processorOptions?.bufferMs) || 0));
+    /** Source frames to gather (or output frames to wait) before playing from silence. */
+    this.startFrames = Math.round((SOURCE_RATE * ms) / 1000);
+    this.maxWaitFrames = Math.round((sampleRate * ms) / 1000);
+    this.waitedFrames = 0;
     this.ring = new Float32Array(CAPACITY);
     this.read = 0;
     this.size = 0;
@@ -98,6 +108,12 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   process(_inputs, outputs) {
     const output = outputs[0];
     const frames = output[0].length;
+    if (!this.playing && this.pendingLength === 0 && this.size > 0 && this.startFrames > 0) {
+      // The jitter buffer: wait for `bufferMs` of audio, or for `bufferMs` to pass.
+      this.waitedFrames += frames;
+      if (this.size < this.startFrames && this.waitedFrames < this.maxWaitFrames) return true;
+    }
+    this.waitedFrames = 0;
     this.#fill(frames);
     const n = Math.min(frames, this.pendingLength);
     if (n > 0 && !this.playing) {

@@ -6,7 +6,9 @@
  * resamples with an anti-aliasing FIR on the audio thread, so the main
  * thread only ever sees finished chunks.
  *
- * Options (`processorOptions`): `chunkMs` (40–100). Posts
+ * Options (`processorOptions`): `chunkMs` (20–100); `sendOnset` (boolean):
+ * when sound starts after quiet, the chunk in progress goes at once, cut
+ * short, so a turn's first words do not wait for the chunk to fill. Posts
  * `{ pcm: ArrayBuffer, level: number }` per chunk, `level` being the chunk's
  * RMS (0–1) for the level meter. Posting `"stop"` to it ends it.
  *
@@ -17,13 +19,17 @@ import { FirResampler } from "./fir_resampler.js";
 const TARGET_RATE = 16000;
 /** One render quantum of silence. */
 const SILENCE = new Float32Array(128);
+/** With `sendOnset`: a sample above this (of full scale) after {@link ONSET_QUIET} is an onset. */
+const ONSET_LEVEL = 0.02;
+/** Quiet before an onset: 200 ms at 16 kHz. */
+const ONSET_QUIET = 3200;
 
 class CaptureProcessor extends AudioWorkletProcessor {
-  /** @param {{ processorOptions?: { chunkMs?: number } }} options */
+  /** @param {{ processorOptions?: { chunkMs?: number, sendOnset?: boolean } }} options */
   constructor(options) {
     super();
     const ms = Number(options.processorOptions?.chunkMs) || 50;
-    const chunkMs = Math.min(100, Math.max(40, ms));
+    const chunkMs = Math.min(100, Math.max(20, ms));
     this.chunkSamples = Math.round((TARGET_RATE * chunkMs) / 1000);
     // `sampleRate` is the AudioWorkletGlobalScope's: the context's real rate.
     this.resampler = new FirResampler(sampleRate, TARGET_RATE);
@@ -35,6 +41,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.port.onmessage = (event) => {
       if (event.data === "stop") this.stopped = true;
     };
+    this.sendOnset = options.processorOptions?.sendOnset === true;
+    this.quiet = 0;
   }
 
   /** @param {Float32Array[][]} inputs */
@@ -45,19 +53,28 @@ class CaptureProcessor extends AudioWorkletProcessor {
     // detection sees the utterance end.
     const channels = inputs[0]?.length ? inputs[0] : [SILENCE];
     const samples = this.resampler.process(mono(channels));
+    let onset = false;
     for (let i = 0; i < samples.length; i++) {
       const s = Math.max(-1, Math.min(1, samples[i]));
       this.energy += s * s;
       this.chunk[this.filled++] = s < 0 ? s * 0x8000 : s * 0x7fff;
       if (this.filled === this.chunkSamples) this.#flush();
+      if (Math.abs(s) < ONSET_LEVEL) this.quiet++;
+      else {
+        onset ||= this.quiet >= ONSET_QUIET;
+        this.quiet = 0;
+      }
     }
+    if (onset && this.sendOnset && this.filled > 0) this.#flush();
     return true;
   }
 
   #flush() {
-    const level = Math.sqrt(this.energy / this.chunkSamples);
+    const level = Math.sqrt(this.energy / this.filled);
     // Int16Array is little-endian on every platform browsers run on.
-    const pcm = this.chunk.buffer;
+    const pcm = this.filled === this.chunkSamples
+      ? this.chunk.buffer
+      : this.chunk.slice(0, this.filled).buffer;
     this.port.postMessage({ pcm, level }, [pcm]);
     this.chunk = new Int16Array(this.chunkSamples);
     this.filled = 0;

@@ -27,7 +27,7 @@ export class VoiceError extends Error {
 /**
  * @typedef {object} VoiceSessionOptions
  * @property {HTMLAudioElement} audioElement
- * @property {number} chunkMs capture chunk duration, 40–100 ms
+ * @property {number} chunkMs capture chunk duration, 20–100 ms
  * @property {(audio: Uint8Array, mimeType: "audio/pcm" | "audio/opus") =>
  *   Promise<import("./upload_queue.js").SendResult>} upload
  * @property {() => { codec: "pcm" | "opus", bitrate: number }} upCodec how to
@@ -100,6 +100,9 @@ export class VoiceSession {
     try {
       this.#capture = await startMicrophoneCapture(context, {
         chunkMs: this.#options.chunkMs,
+        // Opus encodes whole 20 ms frames: a chunk cut short would make the
+        // onset's frame wait for the next chunk, later than without it.
+        sendOnset: codec === "pcm",
         onChunk: (pcm, level) => {
           this.#options.onLevel(this.#muted ? 0 : level);
           const chunk = new Uint8Array(pcm);
