@@ -22,6 +22,7 @@ import {
   OTHER_MODELS,
   setupRefusal,
 } from "./fake_live_models.ts";
+import { withTimeout } from "../agent/with_timeout.ts";
 
 /** A message the client sent, as parsed JSON. */
 // deno-lint-ignore no-explicit-any
@@ -104,8 +105,9 @@ export class FakeLiveConnection {
       this.received.splice(this.received.indexOf(seen), 1);
       return Promise.resolve(seen);
     }
-    return withDeadline(
+    return withTimeout(
       new Promise((resolve) => this.#waiters.push({ test, resolve })),
+      WAIT_MS,
       `the fake Live API received no ${what}`,
     );
   }
@@ -319,7 +321,7 @@ export class FakeLiveServer {
     if (this.connections[index]) {
       return Promise.resolve(this.connections[index]);
     }
-    return withDeadline(
+    return withTimeout(
       new Promise((resolve) => {
         const check = (c: FakeLiveConnection) => {
           if (this.connections[index]) resolve(this.connections[index]);
@@ -328,6 +330,7 @@ export class FakeLiveServer {
         };
         this.#waiters.push(check);
       }),
+      WAIT_MS,
       `the fake Live API saw no connection #${index}`,
     );
   }
@@ -486,15 +489,6 @@ function checkClientMessage(message: ClientMessage): string | undefined {
       return "Invalid value at 'realtime_input.audio.data' (TYPE_BYTES), Base64 decoding failed.";
     }
   }
-}
-
-/** Settles as `promise` does, or rejects with `message` after 10 s. */
-function withDeadline<T>(promise: Promise<T>, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} within ${WAIT_MS / 1000} s`)), WAIT_MS);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Encodes bytes as standard base64. */
